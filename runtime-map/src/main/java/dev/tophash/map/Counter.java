@@ -1,0 +1,52 @@
+package dev.tophash.map;
+
+/** The plain counts recorded per allocation site. */
+public enum Counter {
+  /** Maps allocated at the site. */
+  MAPS("maps"),
+  /** Maps whose operations are recorded (all of them unless map sampling is on). */
+  MAPS_TRACKED("mapsTracked"),
+  /** Lookups recorded ({@code get}, {@code containsKey}, {@code getOrDefault}, ...). */
+  LOOKUPS("lookups"),
+  /** Writes that inserted a new key. */
+  INSERTS("inserts"),
+  /** Writes that replaced the value of an existing key. */
+  UPDATES("updates"),
+  /** Removes that deleted a key. */
+  DELETES("deletes"),
+  /** Removes of keys that were absent. */
+  DELETE_MISSES("deleteMisses"),
+  /** {@code clear()} calls on non-empty maps. */
+  CLEARS("clears"),
+  /** Doubling grows started. */
+  DOUBLING_GROWS("doublingGrows"),
+  /** Same-size grows started (overflow buckets piled up: Go's churn signature). */
+  SAME_SIZE_GROWS("sameSizeGrows"),
+  /** Overflow buckets handed out (preallocated spares included). */
+  OVERFLOW_BUCKETS("overflowBuckets"),
+  /** Writes that found another write in progress on the same map (best effort). */
+  CONCURRENT_WRITES("concurrentWrites"),
+  /** Operations that reached a probe length beyond the collision-resistance limit. */
+  LONG_PROBES("longProbes"),
+  /** impl=hashmap only: puts that crossed HashMap's resize threshold. */
+  RESIZES("resizes");
+
+  private final String tag;
+
+  Counter(String tag) {
+    this.tag = tag;
+  }
+
+  /** The stable name used in reports. */
+  public String tag() { return tag; }
+
+  /** The counter with the given tag, or null. */
+  public static Counter byTag(String tag) {
+    for (Counter c : values()) {
+      if (c.tag.equals(tag)) {
+        return c;
+      }
+    }
+    return null;
+  }
+}

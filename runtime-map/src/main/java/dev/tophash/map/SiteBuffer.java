@@ -1,0 +1,117 @@
+package dev.tophash.map;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.WriterReaderPhaser;
+
+/**
+ * One thread's recordings for one site. Only its owner thread writes to it; the snapshot thread
+ * reads it. Nothing here allocates after construction except the lazily created event histograms
+ * (once per metric) and HdrHistogram's auto-resize.
+ *
+ * <p>Probe lengths and false positives below {@link #SMALL} go into plain {@code int} counters
+ * (a single increment on the hot path); the reader takes unsigned differences, so a counter may
+ * wrap as long as fewer than 2^32 values land in one bucket between two snapshots. Everything
+ * else (large probe values, pauses, tombstone samples) is an HdrHistogram guarded by a
+ * {@link WriterReaderPhaser}, the protocol of HdrHistogram's {@code SingleWriterRecorder}, so the
+ * reader swaps in a fresh set without losing or double-counting a value.
+ */
+final class SiteBuffer {
+  /** Probe values below this are counted in the plain arrays; larger ones go to histograms. */
+  static final int SMALL = 32;
+  static final int PROBE_METRICS = 10;
+  static final int LEVELS = 64;
+
+  final Thread owner;
+  final SiteRecorder site;
+  /** [metric ordinal * SMALL + value] for the probe metrics; read with unsigned deltas. */
+  final int[] probes = new int[PROBE_METRICS * SMALL];
+  /** Indexed by Counter ordinal. */
+  final long[] counters = new long[Counter.values().length];
+  /** Per-map level moves: [level] for peak size (log2) and B; signed. */
+  final int[] peakLevels = new int[LEVELS];
+  final int[] bLevels = new int[LEVELS];
+  final WriterReaderPhaser phaser = new WriterReaderPhaser();
+  volatile Histogram[] active = new Histogram[Metric.values().length];
+  Histogram[] inactive = new Histogram[Metric.values().length];
+  /** Operations left until the next sampled one. */
+  int countdown = 1;
+  final int opSample;
+
+  SiteBuffer(Thread owner, SiteRecorder site, int opSample) {
+    this.owner = owner;
+    this.site = site;
+    this.opSample = opSample;
+  }
+
+  /** Whether this operation is one of the sampled ones. */
+  boolean sample() {
+    if (--countdown > 0) {
+      return false;
+    }
+    countdown = opSample;
+    return true;
+  }
+
+  /** Records one probe-length observation and its false positives. */
+  void probe(Metric slots, int probeLength, int falsePositives) {
+    int base = slots.ordinal() * SMALL;
+    if (probeLength < SMALL) {
+      probes[base + probeLength]++;
+    } else {
+      event(slots, probeLength);
+    }
+    int fbase = base + 5 * SMALL;
+    if (falsePositives < SMALL) {
+      probes[fbase + falsePositives]++;
+    } else {
+      event(Metric.values()[slots.ordinal() + 5], falsePositives);
+    }
+  }
+
+  /** Records a value into an event histogram (cold path). */
+  void event(Metric metric, long value) {
+    long stamp = phaser.writerCriticalSectionEnter();
+    try {
+      Histogram[] a = active;
+      Histogram h = a[metric.ordinal()];
+      if (h == null) {
+        h = SiteSnapshot.newHistogram();
+        a[metric.ordinal()] = h;
+      }
+      h.recordValue(value < 0 ? 0 : value);
+    } finally {
+      phaser.writerCriticalSectionExit(stamp);
+    }
+  }
+
+  /** Moves one map from one level to another (levels are log2 peak sizes or B values). */
+  static void moveLevel(int[] levels, int from, int to) {
+    if (from >= 0) {
+      levels[from]--;
+    }
+    levels[to]++;
+  }
+
+  /**
+   * Swaps the event histograms for fresh ones and returns the ones recorded since the last swap.
+   * Reader side only, under the registry lock.
+   */
+  Histogram[] swapEvents() {
+    phaser.readerLock();
+    try {
+      Histogram[] old = active;
+      Histogram[] fresh = inactive;
+      for (int i = 0; i < fresh.length; i++) {
+        if (fresh[i] != null) {
+          fresh[i].reset();
+        }
+      }
+      active = fresh;
+      phaser.flipPhase();
+      inactive = old;
+      return old;
+    } finally {
+      phaser.readerUnlock();
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.tophash.map;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything one allocation site recorded: the per-thread {@link SiteBuffer}s that maps write to,
+ * and the reader-side totals that snapshots fold them into. Buffers of threads that have ended
+ * are folded one last time and dropped, so nothing a thread or a map recorded is lost.
+ */
+final class SiteRecorder {
+  private static final ThreadLocal<SiteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new SiteBuffer[16]);
+
+  private final SiteInfo info;
+  private final List<SiteBuffer> buffers = new ArrayList<>();
+  /** Maps allocated, for map sampling; racy on purpose (sampling needs no exact stride). */
+  private int allocations;
+
+  // Reader side, guarded by MapSites' lock.
+  private final long[] totalCounters = new long[Counter.values().length];
+  private final long[] intervalCounters = new long[Counter.values().length];
+  private final long[] totalProbes = new long[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
+  private final long[] intervalProbes = new long[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
+  private final long[] totalPeak = new long[SiteBuffer.LEVELS];
+  private final long[] totalB = new long[SiteBuffer.LEVELS];
+  private final EnumMap<Metric, Histogram> totalEvents = new EnumMap<>(Metric.class);
+  private final EnumMap<Metric, Histogram> intervalEvents = new EnumMap<>(Metric.class);
+  private final List<Seen> seen = new ArrayList<>();
+
+  /** What the reader has already folded from one buffer. */
+  private static final class Seen {
+    final SiteBuffer buffer;
+    final int[] probes = new int[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
+    final long[] counters = new long[Counter.values().length];
+    final int[] peak = new int[SiteBuffer.LEVELS];
+    final int[] b = new int[SiteBuffer.LEVELS];
+
+    Seen(SiteBuffer buffer) {
+      this.buffer = buffer;
+    }
+  }
+
+  SiteRecorder(SiteInfo info) {
+    this.info = info;
+  }
+
+  SiteInfo info() {
+    return info;
+  }
+
+  /** Whether a newly allocated map should be tracked, under map sampling. */
+  boolean trackNext(int mapSample) {
+    return mapSample == 1 || (allocations++ % mapSample) == 0;
+  }
+
+  /** The calling thread's buffer for this site, created on first use. */
+  SiteBuffer buffer() {
+    SiteBuffer[] mine = BUFFERS.get();
+    int id = info.id();
+    if (id >= mine.length) {
+      mine = java.util.Arrays.copyOf(mine, Math.max(id + 1, mine.length * 2));
+      BUFFERS.set(mine);
+    }
+    SiteBuffer b = mine[id];
+    if (b == null) {
+      b = new SiteBuffer(Thread.currentThread(), this, Recording.opSample());
+      synchronized (buffers) {
+        buffers.add(b);
+      }
+      mine[id] = b;
+    }
+    return b;
+  }
+
+  /** Folds every buffer into the totals and returns a snapshot. Caller holds MapSites' lock. */
+  SiteSnapshot snapshot(boolean interval) {
+    List<SiteBuffer> current;
+    synchronized (buffers) {
+      current = new ArrayList<>(buffers);
+    }
+    for (SiteBuffer b : current) {
+      boolean dead = !b.owner.isAlive();
+      fold(seenFor(b));
+      if (dead) {
+        synchronized (buffers) {
+          buffers.remove(b);
+        }
+        seen.removeIf(s -> s.buffer == b);
+      }
+    }
+    EnumMap<Metric, Histogram> hs = new EnumMap<>(Metric.class);
+    long[] probes = interval ? intervalProbes : totalProbes;
+    for (Metric m : Metric.values()) {
+      Histogram h = SiteSnapshot.newHistogram();
+      if (m.isProbe()) {
+        int base = m.ordinal() * SiteBuffer.SMALL;
+        for (int v = 0; v < SiteBuffer.SMALL; v++) {
+          long c = probes[base + v];
+          if (c > 0) {
+            h.recordValueWithCount(v, c);
+          }
+        }
+      } else if (m == Metric.PEAK_SIZE || m == Metric.FINAL_B) {
+        if (!interval) {
+          long[] levels = m == Metric.PEAK_SIZE ? totalPeak : totalB;
+          for (int l = 0; l < SiteBuffer.LEVELS; l++) {
+            if (levels[l] > 0) {
+              h.recordValueWithCount(m == Metric.PEAK_SIZE ? (l == 0 ? 0 : 1L << (l - 1)) : l, levels[l]);
+            }
+          }
+        }
+      }
+      Histogram ev = (interval ? intervalEvents : totalEvents).get(m);
+      if (ev != null) {
+        h.add(ev);
+      }
+      hs.put(m, h);
+    }
+    SiteSnapshot snap = new SiteSnapshot(info, interval ? intervalCounters : totalCounters, hs);
+    if (interval) {
+      java.util.Arrays.fill(intervalCounters, 0);
+      java.util.Arrays.fill(intervalProbes, 0);
+      intervalEvents.clear();
+    }
+    return snap;
+  }
+
+  private Seen seenFor(SiteBuffer b) {
+    for (Seen s : seen) {
+      if (s.buffer == b) {
+        return s;
+      }
+    }
+    Seen s = new Seen(b);
+    seen.add(s);
+    return s;
+  }
+
+  private void fold(Seen s) {
+    SiteBuffer b = s.buffer;
+    int[] probes = b.probes;
+    for (int i = 0; i < probes.length; i++) {
+      int now = probes[i];
+      long delta = Integer.toUnsignedLong(now - s.probes[i]);
+      if (delta != 0) {
+        s.probes[i] = now;
+        totalProbes[i] += delta;
+        intervalProbes[i] += delta;
+      }
+    }
+    long[] counters = b.counters;
+    for (int i = 0; i < counters.length; i++) {
+      long now = counters[i];
+      long delta = now - s.counters[i];
+      if (delta != 0) {
+        s.counters[i] = now;
+        totalCounters[i] += delta;
+        intervalCounters[i] += delta;
+      }
+    }
+    for (int i = 0; i < SiteBuffer.LEVELS; i++) {
+      int p = b.peakLevels[i];
+      totalPeak[i] += p - s.peak[i];
+      s.peak[i] = p;
+      int q = b.bLevels[i];
+      totalB[i] += q - s.b[i];
+      s.b[i] = q;
+    }
+    Histogram[] events = b.swapEvents();
+    for (int i = 0; i < events.length; i++) {
+      Histogram h = events[i];
+      if (h != null && h.getTotalCount() > 0) {
+        Metric m = Metric.values()[i];
+        totalEvents.computeIfAbsent(m, k -> SiteSnapshot.newHistogram()).add(h);
+        intervalEvents.computeIfAbsent(m, k -> SiteSnapshot.newHistogram()).add(h);
+      }
+    }
+  }
+}
