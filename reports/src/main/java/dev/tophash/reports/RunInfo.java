@@ -1,0 +1,28 @@
+package dev.tophash.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a report says about the run itself: the JVM, when it ran, the agent's options and what
+ * the agent rewrote. Mutable while the run goes on; the agent fills it, writers read it.
+ */
+public final class RunInfo {
+  public String jvm = System.getProperty("java.vm.name", "") + " " + System.getProperty("java.runtime.version", "");
+  public long pid = ProcessHandle.current().pid();
+  public String mainCommand = System.getProperty("sun.java.command", "");
+  public long startEpochMillis;
+  public long endEpochMillis;
+  /** The agent's option string as given. */
+  public String options = "";
+  /** "tophash" or "hashmap". */
+  public String impl = "tophash";
+  /** Whether the agent was attached to a running JVM (maps created before stay HashMaps). */
+  public boolean attached;
+  public long classesRewritten;
+  public long classesSkipped;
+  public long classesFailed;
+  public long sitesRewritten;
+  /** Notes printed in the report header (e.g. "maps created before attach are not covered"). */
+  public final List<String> notes = new ArrayList<>();
+}
