@@ -50,7 +50,9 @@ public final class MapSites {
     String cls = className.replace('/', '.');
     synchronized (LOCK) {
       String base = SiteInfo.stableKey(cls, methodName, line, 0) + '@' + loaderName;
-      int ordinal = ORDINALS.merge(base, 1, Integer::sum) - 1;
+      Integer seen = ORDINALS.get(base);
+      int ordinal = seen == null ? 0 : seen;
+      ORDINALS.put(base, ordinal + 1);
       int id = size;
       SiteRecorder[] rs = recorders;
       if (id == rs.length) {

@@ -11,7 +11,13 @@ import org.HdrHistogram.Histogram;
  * are folded one last time and dropped, so nothing a thread or a map recorded is lost.
  */
 final class SiteRecorder {
-  private static final ThreadLocal<SiteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new SiteBuffer[16]);
+  /** Each thread's buffers, indexed by site id. (No lambdas: this class is on the bootstrap path.) */
+  private static final ThreadLocal<SiteBuffer[]> BUFFERS = new ThreadLocal<SiteBuffer[]>() {
+    @Override
+    protected SiteBuffer[] initialValue() {
+      return new SiteBuffer[16];
+    }
+  };
 
   private final SiteInfo info;
   private final List<SiteBuffer> buffers = new ArrayList<>();
@@ -87,7 +93,11 @@ final class SiteRecorder {
         synchronized (buffers) {
           buffers.remove(b);
         }
-        seen.removeIf(s -> s.buffer == b);
+        for (int i = seen.size() - 1; i >= 0; i--) {
+          if (seen.get(i).buffer == b) {
+            seen.remove(i);
+          }
+        }
       }
     }
     EnumMap<Metric, Histogram> hs = new EnumMap<>(Metric.class);
@@ -173,9 +183,18 @@ final class SiteRecorder {
       Histogram h = events[i];
       if (h != null && h.getTotalCount() > 0) {
         Metric m = Metric.values()[i];
-        totalEvents.computeIfAbsent(m, k -> SiteSnapshot.newHistogram()).add(h);
-        intervalEvents.computeIfAbsent(m, k -> SiteSnapshot.newHistogram()).add(h);
+        eventsOf(totalEvents, m).add(h);
+        eventsOf(intervalEvents, m).add(h);
       }
     }
+  }
+
+  private static Histogram eventsOf(EnumMap<Metric, Histogram> events, Metric m) {
+    Histogram h = events.get(m);
+    if (h == null) {
+      h = SiteSnapshot.newHistogram();
+      events.put(m, h);
+    }
+    return h;
   }
 }

@@ -1,36 +1,1955 @@
 package dev.tophash.map;
 
+import java.io.ObjectStreamException;
+import java.util.AbstractCollection;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * TEMPORARY SKELETON: constructor shapes only, behaviour inherited from HashMap.
- * The real implementation replaces this file.
+ * A {@link HashMap} that is Go's classic runtime map: 8-slot buckets with one tophash byte per
+ * slot, overflow buckets, a load factor of 6.5, incremental evacuation into X/Y halves,
+ * emptyOne/emptyRest tombstones and same-size growth. To its callers it is a HashMap in every
+ * observable way but iteration order (unspecified for HashMap, deterministic here); per allocation
+ * site it records how its table behaves (see {@link Metric}).
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p><b>Layout.</b> The table of 2^B main buckets is three parallel arrays: {@code tops} holds a
+ * bucket's 8 tophash bytes packed in one {@code long} (slot i in bits 8i..8i+7), {@code kv} holds
+ * a bucket's keys and values interleaved in 16 consecutive references ({@code kv[16b + 2i]} is the
+ * key of slot i, {@code kv[16b + 2i + 1]} its value) so that a bucket's keys and values share
+ * cache lines, and {@code next} links a bucket to its first overflow bucket. Overflow buckets live
+ * in an {@link Overflow} store of chunks, with Go's preallocated spares as its first chunk. Full
+ * hashes are not cached (Go does not either): evacuation calls {@code hashCode()} again, which
+ * keeps a slot at 9 bytes (see the README for the measured trade).
+ *
+ * <p><b>Hash.</b> {@code h = (hashCode ^ seed) * φ64}, then {@code h ^= h >>> 32}: the bucket
+ * index is the low B bits, the tophash the top byte (plus 5 when below Go's minTopHash 5). The
+ * seed is deterministic, so the same operations give the same iteration order run after run; it
+ * is re-derived at Go's reseed points (the map emptied by a remove, and clear). A null key is
+ * stored as a private sentinel with hash code 0, as HashMap hashes it.
+ *
+ * <p><b>Tophash states.</b> 0 emptyRest, 1 emptyOne, 2 evacuatedX, 3 evacuatedY, 4
+ * evacuatedEmpty, ≥ 5 occupied. Lookups compare all 8 bytes of a bucket at once (SWAR byte
+ * match) and stop at the first emptyRest, exactly where Go's slot-by-slot scan stops.
+ *
+ * <p><b>Growth.</b> Exactly Go's: an insert of a new key that finds {@code count+1 > 8 &&
+ * count+1 > 13·2^B/2} starts a doubling grow, one that finds {@code noverflow ≥ 2^min(B,15)}
+ * a same-size grow; never while a grow is in progress. The new arrays are allocated before any
+ * state changes (an OutOfMemoryError leaves the map as it was). Each write then evacuates at most
+ * two old buckets (its own and the one at {@code nevacuate}); lookups read an old bucket until it
+ * is evacuated. Old buckets keep their keys and values after evacuation so that iterators that
+ * started during the grow can re-look them up; the old generation is dropped when the grow ends.
+ *
+ * <p><b>Iteration.</b> Iterators are fail-fast on structural modification, as HashMap's. An
+ * iterator that starts during a grow walks old bucket indices: an unevacuated old bucket is walked
+ * itself (entries evacuated meanwhile are re-looked-up in the live map, Go's rule), an evacuated
+ * one is replaced by its X and Y buckets, so no entry is returned twice or missed whatever grow
+ * work updates or {@code Iterator.remove} do meanwhile.
+ *
+ * <p><b>Concurrency.</b> As unsynchronized as HashMap. Writes stamp the map (Go's hashWriting,
+ * best effort): a write that sees another write's stamp is counted for the site, or throws
+ * {@link ConcurrentModificationException} with {@code races=throw}. Chain walks are bounded, so
+ * racy misuse cannot loop forever.
  */
 public class TophashMap<K, V> extends HashMap<K, V> {
   private static final long serialVersionUID = 1L;
 
+  /* ---------------- Constants -------------- */
+
+  static final int EMPTY_REST = 0;
+  static final int EMPTY_ONE = 1;
+  static final int EVACUATED_X = 2;
+  static final int EVACUATED_Y = 3;
+  static final int EVACUATED_EMPTY = 4;
+  static final int MIN_TOP_HASH = 5;
+  static final int BUCKET_SIZE = 8;
+  static final int LOAD_NUM = 13;
+  static final int LOAD_DEN = 2;
+  /** The largest B a map may reach: 2^26 buckets, 16·2^26 references in one array. */
+  static final int MAX_B = 26;
+
+  private static final long LO = 0x0101010101010101L;
+  private static final long HI7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long PHI = 0x9E3779B97F4A7C15L;
+  private static final long INITIAL_SEED = 0x5DEECE66DL * PHI;
+  /** Returned by lookups for an absent key (values may be null). */
+  private static final Object ABSENT = new Object();
+  /** Stands for the null key in the table; hashes to 0 as HashMap hashes null. */
+  static final Object NULL_KEY = new Object() {
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+
+    @Override
+    public String toString() {
+      return "null";
+    }
+  };
+
+  /* ---------------- Fields -------------- */
+
+  /** Tophash bytes of the main buckets of the current array, 8 per long; null until allocated. */
+  transient long[] tops;
+  /** Keys and values of the main buckets, 16 references per bucket. */
+  transient Object[] kv;
+  /** Link from each main bucket to its first overflow bucket (overflow number + 1, 0 = none). */
+  transient int[] next;
+  transient Overflow ovf;
+  transient int b;
+  transient int mask;
+  /** The old generation while a grow is in progress, else null. */
+  transient Old old;
+  transient int count;
+  transient int noverflow;
+  transient int nevacuate;
+  transient int evacuated;
+  transient int tombstones;
+  transient long seed;
+  transient int rnd;
+  transient int ownModCount;
+  transient int writeStamp;
+
   final int site;
+  /** This thread's recording buffer of the site, or null when this map does not record. */
+  transient SiteBuffer rec;
+  private final transient boolean racesThrow;
+  private transient int peakLevel;
+  private transient long growStartNanos;
+  private transient int growWrites;
 
-  public TophashMap() { this((Void) null, MapSites.UNATTRIBUTED); }
-  public TophashMap(int initialCapacity) { this(initialCapacity, MapSites.UNATTRIBUTED); }
-  public TophashMap(int initialCapacity, float loadFactor) { this(initialCapacity, loadFactor, MapSites.UNATTRIBUTED); }
-  public TophashMap(Map<? extends K, ? extends V> m) { this(m, MapSites.UNATTRIBUTED); }
+  private transient Set<K> keySetView;
+  private transient Collection<V> valuesView;
+  private transient Set<Map.Entry<K, V>> entrySetView;
 
-  /** Sited no-argument constructor; the Void parameter only keeps the descriptor apart from (int). */
-  public TophashMap(Void noHint, int site) { super(); this.site = site; }
-  public TophashMap(int initialCapacity, int site) { super(initialCapacity); this.site = site; }
-  public TophashMap(int initialCapacity, float loadFactor, int site) { super(initialCapacity, loadFactor); this.site = site; }
-  public TophashMap(Map<? extends K, ? extends V> m, int site) { super(m); this.site = site; }
+  /** The old bucket array and its overflow store during a grow. */
+  static final class Old {
+    final long[] tops;
+    final Object[] kv;
+    final int[] next;
+    final Overflow ovf;
+    final int b;
+    /** Main buckets of the old array. */
+    final int n;
+    final boolean sameSize;
 
-  public static <K, V> TophashMap<K, V> newHashMap(int numMappings) { return new TophashMap<>(numMappings); }
-  public static <K, V> HashMap<K, V> newHashMapAt(int numMappings, int site) { return new TophashMap<>(numMappings, site); }
+    Old(long[] tops, Object[] kv, int[] next, Overflow ovf, int b, boolean sameSize) {
+      this.tops = tops;
+      this.kv = kv;
+      this.next = next;
+      this.ovf = ovf;
+      this.b = b;
+      this.n = 1 << b;
+      this.sameSize = sameSize;
+    }
 
-  public static <K, V> HashMap<K, V> constructAt(int site) { return new TophashMap<>((Void) null, site); }
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) { return new TophashMap<>(initialCapacity, site); }
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) { return new TophashMap<>(initialCapacity, loadFactor, site); }
-  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) { return new TophashMap<>(m, site); }
+    boolean isEvacuated(int bucket) {
+      int s = (int) tops[bucket] & 0xFF;
+      return s > EMPTY_ONE && s < MIN_TOP_HASH;
+    }
 
-  /** The id of the site this map was allocated at. */
-  public int site() { return site; }
+    Old copy() {
+      return new Old(tops.clone(), kv.clone(), next.clone(), ovf.copy(), b, sameSize);
+    }
+  }
+
+  /* ---------------- Constructors -------------- */
+
+  /** An empty map (Go's {@code make(map)}: no buckets until the first insert). */
+  public TophashMap() {
+    this((Void) null, MapSites.UNATTRIBUTED);
+  }
+
+  /**
+   * An empty map sized as Go's {@code make(map, hint)} with {@code hint = initialCapacity}: the
+   * smallest B with {@code hint ≤ 8} or {@code hint ≤ 13·2^(B-1)}.
+   *
+   * @throws IllegalArgumentException if the initial capacity is negative
+   */
+  public TophashMap(int initialCapacity) {
+    this(initialCapacity, MapSites.UNATTRIBUTED);
+  }
+
+  /**
+   * As {@link #TophashMap(int)}; the load factor is validated as HashMap validates it, then
+   * ignored: the load factor is Go's 6.5 entries per 8-slot bucket.
+   */
+  public TophashMap(int initialCapacity, float loadFactor) {
+    this(initialCapacity, loadFactor, MapSites.UNATTRIBUTED);
+  }
+
+  /** A map with the mappings of {@code m}, sized for them. */
+  public TophashMap(Map<? extends K, ? extends V> m) {
+    this(m, MapSites.UNATTRIBUTED);
+  }
+
+  /**
+   * An empty map attributed to {@code site}; the {@code Void} parameter only keeps this
+   * constructor's descriptor apart from {@link #TophashMap(int)}. Used by rewritten
+   * {@code new HashMap<>()} sites.
+   */
+  public TophashMap(Void noHint, int site) {
+    super(0);
+    this.site = site;
+    this.racesThrow = Recording.racesThrow();
+    init(-1);
+  }
+
+  /** {@link #TophashMap(int)} attributed to {@code site}. */
+  public TophashMap(int initialCapacity, int site) {
+    super(0);
+    if (initialCapacity < 0) {
+      throw new IllegalArgumentException("Illegal initial capacity: " + initialCapacity);
+    }
+    this.site = site;
+    this.racesThrow = Recording.racesThrow();
+    init(initialCapacity);
+  }
+
+  /** {@link #TophashMap(int, float)} attributed to {@code site}. */
+  public TophashMap(int initialCapacity, float loadFactor, int site) {
+    super(0);
+    if (initialCapacity < 0) {
+      throw new IllegalArgumentException("Illegal initial capacity: " + initialCapacity);
+    }
+    if (loadFactor <= 0 || Float.isNaN(loadFactor)) {
+      throw new IllegalArgumentException("Illegal load factor: " + loadFactor);
+    }
+    this.site = site;
+    this.racesThrow = Recording.racesThrow();
+    init(initialCapacity);
+  }
+
+  /** {@link #TophashMap(Map)} attributed to {@code site}. */
+  public TophashMap(Map<? extends K, ? extends V> m, int site) {
+    super(0);
+    this.site = site;
+    this.racesThrow = Recording.racesThrow();
+    init(m.size());
+    putAllEntries(m);
+  }
+
+  /** Go's {@code make(map, numMappings)}, as {@code HashMap.newHashMap(int)}. */
+  public static <K, V> TophashMap<K, V> newHashMap(int numMappings) {
+    if (numMappings < 0) {
+      throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
+    }
+    return new TophashMap<>(numMappings);
+  }
+
+  /** {@link #newHashMap(int)} attributed to {@code site}; the rewrite of {@code HashMap.newHashMap}. */
+  public static <K, V> HashMap<K, V> newHashMapAt(int numMappings, int site) {
+    if (numMappings < 0) {
+      throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
+    }
+    return new TophashMap<>(numMappings, site);
+  }
+
+  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap()}. */
+  public static <K, V> HashMap<K, V> constructAt(int site) {
+    return new TophashMap<>((Void) null, site);
+  }
+
+  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int)}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
+    return new TophashMap<>(initialCapacity, site);
+  }
+
+  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int, float)}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
+    return new TophashMap<>(initialCapacity, loadFactor, site);
+  }
+
+  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(Map)}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
+    return new TophashMap<>(m, site);
+  }
+
+  /** B for Go's {@code make(map, hint)}: the smallest B that does not overload at {@code hint}. */
+  public static int bucketShiftForHint(long hint) {
+    int b = 0;
+    while (overLoadFactor(hint, b)) {
+      b++;
+    }
+    return b;
+  }
+
+  private void init(int hint) {
+    seed = INITIAL_SEED;
+    rnd = (int) (seed >>> 17) | 1;
+    int bb = hint < 0 ? 0 : bucketShiftForHint(hint);
+    if (bb > MAX_B) {
+      bb = 0; // Go: a hint too large to allocate is treated as 0
+    }
+    b = bb;
+    mask = (1 << bb) - 1;
+    if (bb > 0 && bb <= 16) {
+      allocateTable(bb); // Go allocates the array at make time for B > 0
+    }
+    SiteRecorder recorder = MapSites.recorder(site);
+    if (Recording.enabled()) {
+      SiteBuffer r = recorder.buffer();
+      r.counters[Counter.MAPS.ordinal()]++;
+      if (recorder.trackNext(Recording.mapSample())) {
+        r.counters[Counter.MAPS_TRACKED.ordinal()]++;
+        SiteBuffer.moveLevel(r.bLevels, -1, bb);
+        SiteBuffer.moveLevel(r.peakLevels, -1, 0);
+        if (hint >= 0) {
+          r.event(Metric.HINT, hint);
+        }
+        rec = r;
+      }
+    }
+  }
+
+  private void allocateTable(int bb) {
+    int n = 1 << bb;
+    tops = new long[n];
+    kv = new Object[n << 4];
+    next = new int[n];
+    ovf = new Overflow(bb);
+  }
+
+  /** The id of the site this map was allocated at ({@link MapSites#UNATTRIBUTED} if none). */
+  public int site() {
+    return site;
+  }
+
+  /** A read-only view of the table now. */
+  public Shape shape() {
+    Old o = old;
+    return new Shape(b, count, noverflow, ovf == null ? 0 : ovf.used,
+        ovf == null ? 0 : ovf.preallocated, o != null, o != null && o.sameSize,
+        o == null ? 0 : o.n, nevacuate, o == null ? 0 : evacuated, tombstones, seed);
+  }
+
+  /* ---------------- Hashing -------------- */
+
+  static Object maskNull(Object key) {
+    return key == null ? NULL_KEY : key;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> T unmaskNull(Object key) {
+    return key == NULL_KEY ? null : (T) key;
+  }
+
+  final long hash(Object maskedKey) {
+    long h = (maskedKey.hashCode() ^ seed) * PHI;
+    return h ^ (h >>> 32);
+  }
+
+  static int tophash(long h) {
+    int top = (int) (h >>> 56);
+    return top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top;
+  }
+
+  /** 0x80 in every byte of {@code x} that is zero, 0 elsewhere (exact: no false positives). */
+  static long zeroBytes(long x) {
+    long y = (x & HI7) + HI7;
+    return ~(y | x | HI7);
+  }
+
+  /** The state byte of slot {@code i} of a bucket's packed tophash word. */
+  static int state(long t, int i) {
+    return (int) (t >>> (i << 3)) & 0xFF;
+  }
+
+  static long withState(long t, int i, int v) {
+    int s = i << 3;
+    return (t & ~(0xFFL << s)) | ((long) v << s);
+  }
+
+  static boolean overLoadFactor(long count, int bb) {
+    return count > BUCKET_SIZE && count > LOAD_NUM * ((1L << bb) / LOAD_DEN);
+  }
+
+  static boolean tooManyOverflowBuckets(int noverflow, int bb) {
+    return noverflow >= (1 << Math.min(bb, 15));
+  }
+
+  private void reseed() {
+    long s = (seed + PHI) * 0xBF58476D1CE4E5B9L;
+    seed = s ^ (s >>> 31);
+  }
+
+  /* ---------------- Lookup -------------- */
+
+  /**
+   * The value mapped to {@code key}, or {@link #ABSENT}. Reads the old bucket while it is not yet
+   * evacuated; never moves data.
+   */
+  private Object lookup(Object key, boolean forRemove) {
+    Object k = maskNull(key);
+    if (count == 0) {
+      if (rec != null) {
+        recordProbe(forRemove ? Counter.DELETE_MISSES : Counter.LOOKUPS, Metric.PROBE_MISS, 0, 0);
+      }
+      return ABSENT;
+    }
+    long h = hash(k);
+    int top = tophash(h);
+    Old o = old;
+    if (o != null) {
+      int ob = (int) h & (o.n - 1);
+      if (!o.isEvacuated(ob)) {
+        return scan(o.tops, o.kv, o.next, o.ovf, ob, k, top, forRemove);
+      }
+    }
+    return scan(tops, kv, next, ovf, (int) h & mask, k, top, forRemove);
+  }
+
+  /** Scans one chain for {@code k}; returns its value or {@link #ABSENT}, recording the probe. */
+  private Object scan(long[] ta, Object[] ka, int[] na, Overflow of, int bucket, Object k, int top,
+      boolean forRemove) {
+    long pattern = LO * top;
+    int ti = bucket;
+    int kb = bucket << 4;
+    int link = na[bucket];
+    int falsePositives = 0;
+    for (int chain = 0; ; chain++) {
+      long t = ta[ti];
+      long rest = zeroBytes(t);
+      long m = zeroBytes(t ^ pattern);
+      if (rest != 0) {
+        m &= (rest & -rest) - 1;
+      }
+      while (m != 0) {
+        int i = Long.numberOfTrailingZeros(m) >>> 3;
+        Object k2 = ka[kb + (i << 1)];
+        if (k2 == k || k.equals(k2)) {
+          if (rec != null) {
+            recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, (chain << 3) + i + 1, falsePositives);
+          }
+          return ka[kb + (i << 1) + 1];
+        }
+        falsePositives++;
+        m &= m - 1;
+      }
+      if (rest != 0 || link == 0 || chain > of.used) {
+        if (rec != null) {
+          int probe = rest != 0 ? (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1
+              : (chain + 1) << 3;
+          recordProbe(forRemove ? Counter.DELETE_MISSES : Counter.LOOKUPS, Metric.PROBE_MISS,
+              probe, falsePositives);
+        }
+        return ABSENT;
+      }
+      int ov = link - 1;
+      int c = of.chunk(ov);
+      ti = of.within(ov);
+      ta = of.tops[c];
+      ka = of.kv[c];
+      kb = ti << 4;
+      link = of.next[c][ti];
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    Object v = lookup(key, false);
+    return v == ABSENT ? null : (V) v;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return lookup(key, false) != ABSENT;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V getOrDefault(Object key, V defaultValue) {
+    Object v = lookup(key, false);
+    return v == ABSENT ? defaultValue : (V) v;
+  }
+
+  @Override
+  public int size() {
+    return count;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return count == 0;
+  }
+
+  @Override
+  public boolean containsValue(Object value) {
+    if (count == 0) {
+      return false;
+    }
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      if (Objects.equals(value, c.value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* ---------------- Writes -------------- */
+
+  /** Starts a write: Go's hashWriting, as a stamp compared when the write ends. */
+  private int beginWrite() {
+    return ++writeStamp;
+  }
+
+  private void endWrite(int stamp) {
+    if (writeStamp != stamp) {
+      concurrentWrite();
+    }
+  }
+
+  private void concurrentWrite() {
+    SiteBuffer r = rec;
+    if (r != null) {
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.counters[Counter.CONCURRENT_WRITES.ordinal()]++;
+    }
+    if (racesThrow) {
+      throw new ConcurrentModificationException("concurrent map writes");
+    }
+  }
+
+  @Override
+  public V put(K key, V value) {
+    return putVal(key, value, false);
+  }
+
+  @Override
+  public V putIfAbsent(K key, V value) {
+    return putVal(key, value, true);
+  }
+
+  /**
+   * Go's mapassign: grow work on the target bucket, scan the chain, update in place, or start a
+   * grow and scan again, or insert into the first empty slot (a new overflow bucket if none).
+   */
+  @SuppressWarnings("unchecked")
+  private V putVal(K key, V value, boolean onlyIfAbsent) {
+    Object k = maskNull(key);
+    long h = hash(k);
+    int stamp = beginWrite();
+    if (tops == null) {
+      allocateTable(b);
+    }
+    int top = tophash(h);
+    long pattern = LO * top;
+    for (;;) {
+      int bucket = (int) h & mask;
+      if (old != null) {
+        growWork(bucket);
+      }
+      long[] ta = tops;
+      Object[] ka = kv;
+      int ti = bucket;
+      int link = next[bucket];
+      Overflow of = ovf;
+      long[] insTa = null;
+      Object[] insKa = null;
+      int insTi = 0;
+      int insSlot = 0;
+      int falsePositives = 0;
+      int chain = 0;
+      int lastBucketId = bucket;
+      int probe;
+      for (;; chain++) {
+        long t = ta[ti];
+        long rest = zeroBytes(t);
+        long m = zeroBytes(t ^ pattern);
+        if (rest != 0) {
+          m &= (rest & -rest) - 1;
+        }
+        int kb = ti << 4;
+        while (m != 0) {
+          int i = Long.numberOfTrailingZeros(m) >>> 3;
+          Object k2 = ka[kb + (i << 1)];
+          if (k2 == k || k.equals(k2)) {
+            Object previous = ka[kb + (i << 1) + 1];
+            if (!onlyIfAbsent || previous == null) {
+              ka[kb + (i << 1) + 1] = value;
+            }
+            if (rec != null) {
+              recordProbe(Counter.UPDATES, Metric.PROBE_UPDATE, (chain << 3) + i + 1,
+                  falsePositives);
+            }
+            endWrite(stamp);
+            return (V) previous;
+          }
+          falsePositives++;
+          m &= m - 1;
+        }
+        if (insTa == null) {
+          long empty = zeroBytes(t & ~LO);
+          if (empty != 0) {
+            insTa = ta;
+            insKa = ka;
+            insTi = ti;
+            insSlot = Long.numberOfTrailingZeros(empty) >>> 3;
+          }
+        }
+        if (rest != 0) {
+          probe = (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1;
+          break;
+        }
+        if (link == 0 || chain > of.used) {
+          probe = (chain + 1) << 3;
+          break;
+        }
+        int ov = link - 1;
+        lastBucketId = (1 << b) + ov;
+        int c = of.chunk(ov);
+        ti = of.within(ov);
+        ta = of.tops[c];
+        ka = of.kv[c];
+        link = of.next[c][ti];
+      }
+      if (old == null && (overLoadFactor(count + 1L, b) || tooManyOverflowBuckets(noverflow, b))
+          && b < MAX_B) {
+        hashGrow();
+        continue; // Go: "again", with grow work on the new geometry
+      }
+      if (insTa == null) {
+        int ov = newOverflow(lastBucketId);
+        int c = ovf.chunk(ov);
+        insTi = ovf.within(ov);
+        insTa = ovf.tops[c];
+        insKa = ovf.kv[c];
+        insSlot = 0;
+      } else if (state(insTa[insTi], insSlot) == EMPTY_ONE) {
+        tombstones--;
+      }
+      insTa[insTi] = withState(insTa[insTi], insSlot, top);
+      int kb = (insTi << 4) + (insSlot << 1);
+      insKa[kb] = k;
+      insKa[kb + 1] = value;
+      int n = ++count;
+      ownModCount++;
+      if (rec != null) {
+        recordProbe(Counter.INSERTS, Metric.PROBE_INSERT, probe, falsePositives);
+        if ((n & (n - 1)) == 0) {
+          raisePeak(n);
+        }
+      }
+      endWrite(stamp);
+      return null;
+    }
+  }
+
+  @Override
+  public V remove(Object key) {
+    Object v = removeVal(key, null, false);
+    @SuppressWarnings("unchecked")
+    V result = v == ABSENT ? null : (V) v;
+    return result;
+  }
+
+  @Override
+  public boolean remove(Object key, Object value) {
+    return removeVal(key, value, true) != ABSENT;
+  }
+
+  /**
+   * Go's mapdelete: grow work, scan, clear the slot to emptyOne, then turn trailing emptyOnes
+   * into emptyRest sweeping backwards, across chain buckets.
+   */
+  private Object removeVal(Object key, Object value, boolean matchValue) {
+    Object k = maskNull(key);
+    if (count == 0) {
+      if (rec != null) {
+        recordProbe(Counter.DELETE_MISSES, Metric.PROBE_MISS, 0, 0);
+      }
+      return ABSENT;
+    }
+    long h = hash(k);
+    int stamp = beginWrite();
+    int bucket = (int) h & mask;
+    if (old != null) {
+      growWork(bucket);
+    }
+    int top = tophash(h);
+    long pattern = LO * top;
+    long[] ta = tops;
+    Object[] ka = kv;
+    int ti = bucket;
+    int id = bucket;
+    int link = next[bucket];
+    Overflow of = ovf;
+    int falsePositives = 0;
+    for (int chain = 0; ; chain++) {
+      long t = ta[ti];
+      long rest = zeroBytes(t);
+      long m = zeroBytes(t ^ pattern);
+      if (rest != 0) {
+        m &= (rest & -rest) - 1;
+      }
+      int kb = ti << 4;
+      while (m != 0) {
+        int i = Long.numberOfTrailingZeros(m) >>> 3;
+        Object k2 = ka[kb + (i << 1)];
+        if (k2 == k || k.equals(k2)) {
+          Object v = ka[kb + (i << 1) + 1];
+          if (matchValue && !Objects.equals(v, value)) {
+            endWrite(stamp);
+            return ABSENT;
+          }
+          ka[kb + (i << 1)] = null;
+          ka[kb + (i << 1) + 1] = null;
+          ta[ti] = withState(t, i, EMPTY_ONE);
+          tombstones++;
+          sweepEmptyRest(bucket, id, i);
+          int n = --count;
+          ownModCount++;
+          if (n == 0) {
+            reseed();
+          }
+          if (rec != null) {
+            recordProbe(Counter.DELETES, Metric.PROBE_DELETE, (chain << 3) + i + 1, falsePositives);
+            recordTombstones();
+          }
+          endWrite(stamp);
+          return v;
+        }
+        falsePositives++;
+        m &= m - 1;
+      }
+      if (rest != 0 || link == 0 || chain > of.used) {
+        if (rec != null) {
+          int probe = rest != 0 ? (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1
+              : (chain + 1) << 3;
+          recordProbe(Counter.DELETE_MISSES, Metric.PROBE_MISS, probe, falsePositives);
+        }
+        endWrite(stamp);
+        return ABSENT;
+      }
+      int ov = link - 1;
+      id = (1 << b) + ov;
+      int c = of.chunk(ov);
+      ti = of.within(ov);
+      ta = of.tops[c];
+      ka = of.kv[c];
+      link = of.next[c][ti];
+    }
+  }
+
+  /** Go's tail compaction after a delete at slot {@code i} of bucket {@code id} of chain {@code head}. */
+  private void sweepEmptyRest(int head, int id, int i) {
+    if (i == BUCKET_SIZE - 1) {
+      int link = linkOf(id);
+      if (link != 0 && state(topOf((1 << b) + link - 1), 0) != EMPTY_REST) {
+        return;
+      }
+    } else if (state(topOf(id), i + 1) != EMPTY_REST) {
+      return;
+    }
+    for (int guard = 0; guard <= (ovf.used + 1) * BUCKET_SIZE; guard++) {
+      setState(id, i, EMPTY_REST);
+      tombstones--;
+      if (i == 0) {
+        if (id == head) {
+          return;
+        }
+        int c = head;
+        while (c != id) {
+          int link = linkOf(c);
+          int n = (1 << b) + link - 1;
+          if (n == id || link == 0) {
+            break;
+          }
+          c = n;
+        }
+        id = c;
+        i = BUCKET_SIZE - 1;
+      } else {
+        i--;
+      }
+      if (state(topOf(id), i) != EMPTY_ONE) {
+        return;
+      }
+    }
+  }
+
+  /* Bucket ids for cold paths: main buckets 0..2^B-1, overflow bucket o is 2^B + o. */
+
+  private long topOf(int id) {
+    int n = 1 << b;
+    if (id < n) {
+      return tops[id];
+    }
+    int o = id - n;
+    return ovf.tops[ovf.chunk(o)][ovf.within(o)];
+  }
+
+  private void setState(int id, int slot, int v) {
+    int n = 1 << b;
+    if (id < n) {
+      tops[id] = withState(tops[id], slot, v);
+    } else {
+      int o = id - n;
+      long[] t = ovf.tops[ovf.chunk(o)];
+      int w = ovf.within(o);
+      t[w] = withState(t[w], slot, v);
+    }
+  }
+
+  private int linkOf(int id) {
+    int n = 1 << b;
+    if (id < n) {
+      return next[id];
+    }
+    int o = id - n;
+    return ovf.next[ovf.chunk(o)][ovf.within(o)];
+  }
+
+  /** Go's newoverflow: the next spare or a new bucket, linked after bucket {@code id}; returns it. */
+  private int newOverflow(int id) {
+    int o = ovf.allocate();
+    int n = 1 << b;
+    if (id < n) {
+      next[id] = o + 1;
+    } else {
+      int p = id - n;
+      ovf.next[ovf.chunk(p)][ovf.within(p)] = o + 1;
+    }
+    incrNoverflow();
+    SiteBuffer r = rec;
+    if (r != null) {
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.counters[Counter.OVERFLOW_BUCKETS.ordinal()]++;
+    }
+    return o;
+  }
+
+  /** Go's incrnoverflow: exact below B = 16, then with probability 2^-(B-15). */
+  private void incrNoverflow() {
+    if (b < 16) {
+      noverflow++;
+      return;
+    }
+    int x = rnd;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    rnd = x;
+    int m = (1 << (b - 15)) - 1;
+    if ((x & m) == 0) {
+      noverflow++;
+    }
+  }
+
+  /* ---------------- Growth -------------- */
+
+  /** Go's hashGrow: allocate the new array first, then install it; no data moves here. */
+  private void hashGrow() {
+    boolean doubling = overLoadFactor(count + 1L, b);
+    int nb = doubling ? b + 1 : b;
+    SiteBuffer r = rec;
+    long t0 = r != null ? System.nanoTime() : 0;
+    int n = 1 << nb;
+    long[] nt = new long[n];
+    Object[] nk = new Object[n << 4];
+    int[] nn = new int[n];
+    Overflow no = new Overflow(nb);
+    // Allocation succeeded: from here on nothing can fail.
+    if (r != null) {
+      long t1 = System.nanoTime();
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.event(Metric.GROW_START_NANOS, t1 - t0);
+      r.event(Metric.GROW_OVERFLOW, noverflow);
+      r.counters[(doubling ? Counter.DOUBLING_GROWS : Counter.SAME_SIZE_GROWS).ordinal()]++;
+      recordTombstones();
+      if (doubling) {
+        SiteBuffer.moveLevel(r.bLevels, b, nb);
+      }
+      growStartNanos = t1;
+    }
+    old = new Old(tops, kv, next, ovf, b, !doubling);
+    tops = nt;
+    kv = nk;
+    next = nn;
+    ovf = no;
+    b = nb;
+    mask = n - 1;
+    nevacuate = 0;
+    noverflow = 0;
+    evacuated = 0;
+    growWrites = 0;
+  }
+
+  /** Go's growWork: evacuate the old bucket the write is about to use, then the one at nevacuate. */
+  private void growWork(int bucket) {
+    Old o = old;
+    growWrites++;
+    SiteBuffer r = rec;
+    if (r == null) {
+      evacuate(o, bucket & (o.n - 1));
+      if (old != null) {
+        evacuate(o, nevacuate);
+      }
+      return;
+    }
+    long t0 = System.nanoTime();
+    int before = tombstones;
+    evacuate(o, bucket & (o.n - 1));
+    if (old != null) {
+      evacuate(o, nevacuate);
+    }
+    long t1 = System.nanoTime();
+    if (r.owner != Thread.currentThread()) {
+      r = rebind();
+    }
+    r.event(Metric.EVAC_STEP_NANOS, t1 - t0);
+    r.event(Metric.EVAC_RECLAIMED, before - tombstones);
+    if (old == null) {
+      r.event(Metric.GROW_TOTAL_NANOS, t1 - growStartNanos);
+      r.event(Metric.GROW_WRITES, growWrites);
+    }
+  }
+
+  /** Go's evacuate: move one old chain into X (and Y when doubling), marking every old slot. */
+  private void evacuate(Old o, int oldBucket) {
+    if (!o.isEvacuated(oldBucket)) {
+      int newbit = o.n;
+      int xId = oldBucket;
+      int yId = oldBucket + newbit;
+      int xSlot = 0;
+      int ySlot = 0;
+      long[] ta = o.tops;
+      Object[] ka = o.kv;
+      int ti = oldBucket;
+      int link = o.next[oldBucket];
+      Overflow of = o.ovf;
+      for (int guard = 0; guard <= of.used; guard++) {
+        long t = ta[ti];
+        long marks = 0;
+        int kb = ti << 4;
+        for (int i = 0; i < BUCKET_SIZE; i++) {
+          int s = state(t, i);
+          if (s < MIN_TOP_HASH) {
+            if (s == EMPTY_ONE) {
+              tombstones--;
+            }
+            marks |= (long) EVACUATED_EMPTY << (i << 3);
+            continue;
+          }
+          Object k = ka[kb + (i << 1)];
+          Object v = ka[kb + (i << 1) + 1];
+          boolean useY = false;
+          if (!o.sameSize) {
+            useY = (rehash(k) & newbit) != 0;
+          }
+          marks |= (long) (useY ? EVACUATED_Y : EVACUATED_X) << (i << 3);
+          if (useY) {
+            if (ySlot == BUCKET_SIZE) {
+              yId = newOverflow(yId);
+              yId += 1 << b;
+              ySlot = 0;
+            }
+            store(yId, ySlot++, s, k, v);
+          } else {
+            if (xSlot == BUCKET_SIZE) {
+              xId = newOverflow(xId);
+              xId += 1 << b;
+              xSlot = 0;
+            }
+            store(xId, xSlot++, s, k, v);
+          }
+        }
+        ta[ti] = marks;
+        if (link == 0) {
+          break;
+        }
+        int ov = link - 1;
+        int c = of.chunk(ov);
+        ti = of.within(ov);
+        ta = of.tops[c];
+        ka = of.kv[c];
+        link = of.next[c][ti];
+      }
+      evacuated++;
+    }
+    if (oldBucket == nevacuate) {
+      advanceEvacuationMark(o);
+    }
+  }
+
+  /** The hash bits that pick X or Y for a key being evacuated; a throwing hashCode picks X. */
+  private long rehash(Object k) {
+    try {
+      return hash(k);
+    } catch (RuntimeException | Error e) {
+      return 0;
+    }
+  }
+
+  private void store(int id, int slot, int top, Object k, Object v) {
+    int n = 1 << b;
+    long[] ta;
+    Object[] ka;
+    int ti;
+    if (id < n) {
+      ta = tops;
+      ka = kv;
+      ti = id;
+    } else {
+      int o = id - n;
+      int c = ovf.chunk(o);
+      ta = ovf.tops[c];
+      ka = ovf.kv[c];
+      ti = ovf.within(o);
+    }
+    ta[ti] = withState(ta[ti], slot, top);
+    int kb = (ti << 4) + (slot << 1);
+    ka[kb] = k;
+    ka[kb + 1] = v;
+  }
+
+  /** Go's advanceEvacuationMark: skip evacuated buckets (at most 1024), end the grow at the end. */
+  private void advanceEvacuationMark(Old o) {
+    nevacuate++;
+    int stop = Math.min(nevacuate + 1024, o.n);
+    while (nevacuate != stop && o.isEvacuated(nevacuate)) {
+      nevacuate++;
+    }
+    if (nevacuate == o.n) {
+      old = null;
+    }
+  }
+
+  /* ---------------- Recording -------------- */
+
+  private SiteBuffer rebind() {
+    SiteBuffer r = MapSites.recorder(site).buffer();
+    rec = r;
+    return r;
+  }
+
+  private void recordProbe(Counter counter, Metric metric, int probe, int falsePositives) {
+    SiteBuffer r = rec;
+    if (r.owner != Thread.currentThread()) {
+      r = rebind();
+    }
+    if (r.sample()) {
+      r.counters[counter.ordinal()]++;
+      r.probe(metric, probe, falsePositives);
+    }
+  }
+
+  private void recordTombstones() {
+    SiteBuffer r = rec;
+    if (r.owner != Thread.currentThread()) {
+      r = rebind();
+    }
+    int t = tombstones;
+    r.event(Metric.TOMBSTONES, t);
+    int occupied = count + t;
+    r.event(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (t * 1000L) / occupied);
+  }
+
+  private void raisePeak(int n) {
+    int level = 32 - Integer.numberOfLeadingZeros(n);
+    if (level > peakLevel) {
+      SiteBuffer r = rec;
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      SiteBuffer.moveLevel(r.peakLevels, peakLevel, level);
+      peakLevel = level;
+    }
+  }
+
+  /* ---------------- Bulk operations -------------- */
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> m) {
+    putAllEntries(m);
+  }
+
+  private void putAllEntries(Map<? extends K, ? extends V> m) {
+    if (m.isEmpty()) {
+      return;
+    }
+    if (count == 0 && tops == null && old == null) {
+      int bb = bucketShiftForHint(m.size());
+      if (bb > b && bb <= MAX_B) {
+        if (rec != null) {
+          SiteBuffer.moveLevel(rec.bLevels, b, bb);
+        }
+        b = bb;
+        mask = (1 << bb) - 1;
+      }
+    }
+    for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+      putVal(e.getKey(), e.getValue(), false);
+    }
+  }
+
+  /** Go's mapclear: keep B, empty the arrays in place, drop the grow and the overflow, reseed. */
+  @Override
+  public void clear() {
+    ownModCount++;
+    if (count == 0 && old == null && tombstones == 0 && (ovf == null || ovf.used == 0)) {
+      return;
+    }
+    int stamp = beginWrite();
+    if (rec != null && count > 0) {
+      SiteBuffer r = rec;
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.counters[Counter.CLEARS.ordinal()]++;
+    }
+    old = null;
+    if (tops != null) {
+      java.util.Arrays.fill(tops, 0L);
+      java.util.Arrays.fill(kv, null);
+      java.util.Arrays.fill(next, 0);
+      ovf = new Overflow(b);
+    }
+    count = 0;
+    noverflow = 0;
+    nevacuate = 0;
+    evacuated = 0;
+    tombstones = 0;
+    reseed();
+    endWrite(stamp);
+  }
+
+  /* ---------------- Compute family -------------- */
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Object v = lookup(key, false);
+    if (v == ABSENT || !Objects.equals(v, oldValue)) {
+      return false;
+    }
+    putVal(key, newValue, false);
+    return true;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V replace(K key, V value) {
+    Object v = lookup(key, false);
+    if (v == ABSENT) {
+      return null;
+    }
+    putVal(key, value, false);
+    return (V) v;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction);
+    Object v = lookup(key, false);
+    if (v != ABSENT && v != null) {
+      return (V) v;
+    }
+    int mc = ownModCount;
+    V nv = mappingFunction.apply(key);
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+    if (nv == null) {
+      return null;
+    }
+    putVal(key, nv, false);
+    return nv;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    Object v = lookup(key, false);
+    if (v == ABSENT || v == null) {
+      return null;
+    }
+    int mc = ownModCount;
+    V nv = remappingFunction.apply(key, (V) v);
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+    if (nv == null) {
+      removeVal(key, null, false);
+    } else {
+      putVal(key, nv, false);
+    }
+    return nv;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    Object v = lookup(key, false);
+    V oldValue = v == ABSENT ? null : (V) v;
+    int mc = ownModCount;
+    V nv = remappingFunction.apply(key, oldValue);
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+    if (nv == null) {
+      if (v != ABSENT) {
+        removeVal(key, null, false);
+      }
+      return null;
+    }
+    putVal(key, nv, false);
+    return nv;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    if (value == null || remappingFunction == null) {
+      throw new NullPointerException();
+    }
+    Object v = lookup(key, false);
+    if (v == ABSENT || v == null) {
+      putVal(key, value, false);
+      return value;
+    }
+    int mc = ownModCount;
+    V nv = remappingFunction.apply((V) v, value);
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+    if (nv == null) {
+      removeVal(key, null, false);
+    } else {
+      putVal(key, nv, false);
+    }
+    return nv;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action);
+    if (count == 0) {
+      return;
+    }
+    int mc = ownModCount;
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      action.accept(unmaskNull(c.key), (V) c.value);
+      if (mc != ownModCount) {
+        break;
+      }
+    }
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function);
+    if (count == 0) {
+      return;
+    }
+    int mc = ownModCount;
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      V nv = function.apply(unmaskNull(c.key), (V) c.value);
+      if (mc != ownModCount) {
+        break;
+      }
+      c.setValue(nv);
+    }
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+  }
+
+  /**
+   * Replaces the value of a present key in place: no grow work, no structural change (the
+   * write-through of {@code Map.Entry.setValue}). Returns false when the key is absent.
+   */
+  private boolean setExisting(Object key, Object value) {
+    Object k = maskNull(key);
+    if (count == 0) {
+      return false;
+    }
+    long h = hash(k);
+    int top = tophash(h);
+    Old o = old;
+    if (o != null) {
+      int ob = (int) h & (o.n - 1);
+      if (!o.isEvacuated(ob)) {
+        return setIn(o.tops, o.kv, o.next, o.ovf, ob, k, top, value);
+      }
+    }
+    return setIn(tops, kv, next, ovf, (int) h & mask, k, top, value);
+  }
+
+  private static boolean setIn(long[] ta, Object[] ka, int[] na, Overflow of, int bucket,
+      Object k, int top, Object value) {
+    int ti = bucket;
+    int link = na[bucket];
+    for (int chain = 0; chain <= of.used; chain++) {
+      long t = ta[ti];
+      int kb = ti << 4;
+      for (int i = 0; i < BUCKET_SIZE; i++) {
+        int s = state(t, i);
+        if (s == EMPTY_REST) {
+          return false;
+        }
+        if (s == top) {
+          Object k2 = ka[kb + (i << 1)];
+          if (k2 == k || k.equals(k2)) {
+            ka[kb + (i << 1) + 1] = value;
+            return true;
+          }
+        }
+      }
+      if (link == 0) {
+        return false;
+      }
+      int ov = link - 1;
+      int c = of.chunk(ov);
+      ti = of.within(ov);
+      ta = of.tops[c];
+      ka = of.kv[c];
+      link = of.next[c][ti];
+    }
+    return false;
+  }
+
+  /* ---------------- Iteration -------------- */
+
+  /**
+   * Walks the entries, as the class notes describe: old bucket indices while a grow that was in
+   * progress at creation is not over (an unevacuated old bucket itself, else its X and Y new
+   * buckets), the current array otherwise. After {@link #advance()} returns true, {@link #key}
+   * (masked) and {@link #value} hold the entry, and {@link #ka}/{@link #ki} its slot.
+   */
+  final class Cursor {
+    final long[] nTops;
+    final Object[] nKv;
+    final int[] nNext;
+    final Overflow nOvf;
+    final int nB;
+    final Old o;
+    /** Index of the current main bucket (old index when walking a grow). */
+    int index = -1;
+    /** 0: walking the old chain; 1: new X chain; 2: new Y chain (during a grow). */
+    int phase;
+    long[] ta;
+    Object[] ka;
+    int ti;
+    int link;
+    Overflow of;
+    int slot = BUCKET_SIZE;
+    int chainGuard;
+    boolean inOld;
+    Object key;
+    Object value;
+    int ki;
+    Object[] kaOfEntry;
+    boolean entryInOld;
+    long[] taOfEntry;
+    int tiOfEntry;
+    int slotOfEntry;
+
+    Cursor() {
+      nTops = tops;
+      nKv = kv;
+      nNext = next;
+      nOvf = ovf;
+      nB = b;
+      o = old;
+    }
+
+    /** Moves to the next entry; false at the end. */
+    boolean advance() {
+      for (;;) {
+        while (slot < BUCKET_SIZE) {
+          int i = slot++;
+          long t = ta[ti];
+          int s = state(t, i);
+          if (s >= MIN_TOP_HASH) {
+            key = ka[(ti << 4) + (i << 1)];
+            value = ka[(ti << 4) + (i << 1) + 1];
+            kaOfEntry = ka;
+            ki = (ti << 4) + (i << 1);
+            entryInOld = inOld;
+            taOfEntry = ta;
+            tiOfEntry = ti;
+            slotOfEntry = i;
+            return true;
+          }
+          if (inOld && (s == EVACUATED_X || s == EVACUATED_Y)) {
+            // Evacuated while we walked this old chain: the live map has the current value.
+            Object k = ka[(ti << 4) + (i << 1)];
+            Object v = lookupQuiet(k);
+            if (v != ABSENT) {
+              key = k;
+              value = v;
+              kaOfEntry = null;
+              return true;
+            }
+          }
+        }
+        if (link != 0 && chainGuard++ <= of.used) {
+          int ov = link - 1;
+          int c = of.chunk(ov);
+          ti = of.within(ov);
+          ta = of.tops[c];
+          ka = of.kv[c];
+          link = of.next[c][ti];
+          slot = 0;
+          continue;
+        }
+        if (!nextChain()) {
+          return false;
+        }
+      }
+    }
+
+    private boolean nextChain() {
+      chainGuard = 0;
+      slot = 0;
+      if (o == null) {
+        if (nTops == null || ++index >= (1 << nB)) {
+          return false;
+        }
+        startNew(index);
+        return true;
+      }
+      if (index >= 0 && phase == 1 && !o.sameSize) {
+        phase = 2;
+        startNew(index + o.n);
+        return true;
+      }
+      if (++index >= o.n) {
+        return false;
+      }
+      if (!o.isEvacuated(index)) {
+        phase = 0;
+        inOld = true;
+        ta = o.tops;
+        ka = o.kv;
+        ti = index;
+        link = o.next[index];
+        of = o.ovf;
+      } else {
+        phase = 1;
+        startNew(index);
+      }
+      return true;
+    }
+
+    private void startNew(int bucket) {
+      inOld = false;
+      ta = nTops;
+      ka = nKv;
+      ti = bucket;
+      link = nNext[bucket];
+      of = nOvf;
+    }
+
+    /** Writes a new value for the current entry. */
+    void setValue(Object v) {
+      if (kaOfEntry != null && kaOfEntry[ki] == key
+          && (!entryInOld || state(taOfEntry[tiOfEntry], slotOfEntry) >= MIN_TOP_HASH)) {
+        kaOfEntry[ki + 1] = v;
+      } else {
+        setExisting(unmaskNull(key), v);
+      }
+      value = v;
+    }
+  }
+
+  /** A lookup that records nothing (iterators re-looking up evacuated entries). */
+  private Object lookupQuiet(Object k) {
+    SiteBuffer r = rec;
+    rec = null;
+    try {
+      return lookup(unmaskNull(k), false);
+    } finally {
+      rec = r;
+    }
+  }
+
+  abstract class HashIterator<E> implements Iterator<E> {
+    final Cursor cursor = new Cursor();
+    boolean hasNext;
+    Object lastKey = ABSENT;
+    int expectedModCount = ownModCount;
+    Object nextKey;
+    Object nextValue;
+    Object[] nextKa;
+    int nextKi;
+    boolean nextInOld;
+    long[] nextTa;
+    int nextTi;
+    int nextSlot;
+
+    HashIterator() {
+      step();
+    }
+
+    final void step() {
+      hasNext = count > 0 && cursor.advance();
+      if (hasNext) {
+        nextKey = cursor.key;
+        nextValue = cursor.value;
+        nextKa = cursor.kaOfEntry;
+        nextKi = cursor.ki;
+        nextInOld = cursor.entryInOld;
+        nextTa = cursor.taOfEntry;
+        nextTi = cursor.tiOfEntry;
+        nextSlot = cursor.slotOfEntry;
+      }
+    }
+
+    @Override
+    public final boolean hasNext() {
+      return hasNext;
+    }
+
+    /** Checks for concurrent modification and exhaustion before handing out the next entry. */
+    final void checkNext() {
+      if (ownModCount != expectedModCount) {
+        throw new ConcurrentModificationException();
+      }
+      if (!hasNext) {
+        throw new NoSuchElementException();
+      }
+    }
+
+    final Entry<K, V> nextEntry() {
+      checkNext();
+      Entry<K, V> e = new Entry<>(TophashMap.this, nextKey, nextValue, nextKa, nextKi, nextInOld,
+          nextTa, nextTi, nextSlot);
+      lastKey = nextKey;
+      step();
+      return e;
+    }
+
+    @Override
+    public final void remove() {
+      if (lastKey == ABSENT) {
+        throw new IllegalStateException();
+      }
+      if (ownModCount != expectedModCount) {
+        throw new ConcurrentModificationException();
+      }
+      removeVal(unmaskNull(lastKey), null, false);
+      lastKey = ABSENT;
+      expectedModCount = ownModCount;
+    }
+  }
+
+  /** A map entry as iterators return it; {@code setValue} writes through to the map. */
+  static final class Entry<K, V> implements Map.Entry<K, V> {
+    private final TophashMap<K, V> map;
+    private final Object key;
+    private Object value;
+    private final Object[] ka;
+    private final int ki;
+    private final boolean inOld;
+    private final long[] ta;
+    private final int ti;
+    private final int slot;
+
+    Entry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki, boolean inOld,
+        long[] ta, int ti, int slot) {
+      this.map = map;
+      this.key = key;
+      this.value = value;
+      this.ka = ka;
+      this.ki = ki;
+      this.inOld = inOld;
+      this.ta = ta;
+      this.ti = ti;
+      this.slot = slot;
+    }
+
+    @Override
+    public K getKey() {
+      return unmaskNull(key);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V getValue() {
+      return (V) value;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V setValue(V v) {
+      V previous = (V) value;
+      if (ka != null && ka[ki] == key && (!inOld || state(ta[ti], slot) >= MIN_TOP_HASH)) {
+        ka[ki + 1] = v;
+      } else {
+        map.setExisting(getKey(), v);
+      }
+      value = v;
+      return previous;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      return o instanceof Map.Entry<?, ?> e
+          && Objects.equals(getKey(), e.getKey()) && Objects.equals(value, e.getValue());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hashCode(getKey()) ^ Objects.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return getKey() + "=" + value;
+    }
+  }
+
+  final class KeyIterator extends HashIterator<K> {
+    @Override
+    public K next() {
+      checkNext();
+      Object k = nextKey;
+      lastKey = k;
+      step();
+      return unmaskNull(k);
+    }
+  }
+
+  final class ValueIterator extends HashIterator<V> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public V next() {
+      checkNext();
+      Object v = nextValue;
+      lastKey = nextKey;
+      step();
+      return (V) v;
+    }
+  }
+
+  final class EntryIterator extends HashIterator<Map.Entry<K, V>> {
+    @Override
+    public Map.Entry<K, V> next() {
+      return nextEntry();
+    }
+  }
+
+  /* ---------------- Views -------------- */
+
+  @Override
+  public Set<K> keySet() {
+    Set<K> ks = keySetView;
+    if (ks == null) {
+      ks = new KeySet();
+      keySetView = ks;
+    }
+    return ks;
+  }
+
+  @Override
+  public Collection<V> values() {
+    Collection<V> vs = valuesView;
+    if (vs == null) {
+      vs = new Values();
+      valuesView = vs;
+    }
+    return vs;
+  }
+
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> es = entrySetView;
+    if (es == null) {
+      es = new EntrySet();
+      entrySetView = es;
+    }
+    return es;
+  }
+
+  final class KeySet extends AbstractSet<K> {
+    @Override
+    public int size() {
+      return count;
+    }
+
+    @Override
+    public void clear() {
+      TophashMap.this.clear();
+    }
+
+    @Override
+    public Iterator<K> iterator() {
+      return new KeyIterator();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsKey(o);
+    }
+
+    @Override
+    public boolean remove(Object key) {
+      return removeVal(key, null, false) != ABSENT;
+    }
+  }
+
+  final class Values extends AbstractCollection<V> {
+    @Override
+    public int size() {
+      return count;
+    }
+
+    @Override
+    public void clear() {
+      TophashMap.this.clear();
+    }
+
+    @Override
+    public Iterator<V> iterator() {
+      return new ValueIterator();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return containsValue(o);
+    }
+  }
+
+  final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
+    @Override
+    public int size() {
+      return count;
+    }
+
+    @Override
+    public void clear() {
+      TophashMap.this.clear();
+    }
+
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() {
+      return new EntryIterator();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry<?, ?> e)) {
+        return false;
+      }
+      Object v = lookupQuiet(maskNull(e.getKey()));
+      return v != ABSENT && Objects.equals(v, e.getValue());
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      if (!(o instanceof Map.Entry<?, ?> e)) {
+        return false;
+      }
+      return removeVal(e.getKey(), e.getValue(), true) != ABSENT;
+    }
+  }
+
+  /* ---------------- Object methods -------------- */
+
+  /** An independent copy: same table layout, same site, same iteration order. */
+  @Override
+  public Object clone() {
+    TophashMap<K, V> c = new TophashMap<>((Void) null, site);
+    c.b = b;
+    c.mask = mask;
+    if (tops != null) {
+      c.tops = tops.clone();
+      c.kv = kv.clone();
+      c.next = next.clone();
+      c.ovf = ovf.copy();
+    }
+    c.old = old == null ? null : old.copy();
+    c.count = count;
+    c.noverflow = noverflow;
+    c.nevacuate = nevacuate;
+    c.evacuated = evacuated;
+    c.tombstones = tombstones;
+    c.seed = seed;
+    c.rnd = rnd;
+    return c;
+  }
+
+  /** Serializes as a plain {@link HashMap}, so a JVM without tophash reads it back. */
+  private Object writeReplace() throws ObjectStreamException {
+    HashMap<K, V> m = new HashMap<>(Math.max(16, (int) (count / 0.75f) + 1));
+    forEach(m::put);
+    return m;
+  }
+
+  /* ---------------- Test support -------------- */
+
+  /** The main bucket a key hashes to with the current seed and B. */
+  int bucketOf(Object key) {
+    return (int) hash(maskNull(key)) & mask;
+  }
+
+  /**
+   * The slot states of one main bucket's chain, as Go's golden vectors write them: F full,
+   * E emptyOne, R emptyRest, X/Y/Z evacuated X/Y/empty; buckets joined by " -> ".
+   */
+  String chainStates(int bucket) {
+    StringBuilder sb = new StringBuilder();
+    int id = bucket;
+    for (int guard = 0; guard <= ovf.used; guard++) {
+      long t = topOf(id);
+      if (sb.length() > 0) {
+        sb.append(" -> ");
+      }
+      for (int i = 0; i < BUCKET_SIZE; i++) {
+        int s = state(t, i);
+        sb.append(s >= MIN_TOP_HASH ? 'F' : "REXYZ".charAt(s));
+      }
+      int link = linkOf(id);
+      if (link == 0) {
+        break;
+      }
+      id = (1 << b) + link - 1;
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Checks every structural invariant and throws {@link AssertionError} on the first violation:
+   * tophash states, count and tombstone totals, emptyRest tails, overflow chains, evacuation marks
+   * and the evacuation cursor, and that every live key is found where it hashes.
+   */
+  void checkInvariants() {
+    if (tops == null) {
+      check(count == 0, "no table but count " + count);
+      return;
+    }
+    int n = 1 << b;
+    check(tops.length == n && next.length == n && kv.length == n << 4, "array sizes for B " + b);
+    int live = 0;
+    int tomb = 0;
+    int used = ovf.used;
+    boolean[] linked = new boolean[used];
+    for (int bucket = 0; bucket < n; bucket++) {
+      int[] counts = checkChain(tops, kv, next, ovf, bucket, linked, false);
+      live += counts[0];
+      tomb += counts[1];
+    }
+    for (int i = 0; i < used; i++) {
+      check(linked[i], "overflow bucket " + i + " is not linked from any chain");
+    }
+    Old o = old;
+    if (o != null) {
+      check(o.sameSize ? o.b == b : o.b == b - 1, "old B " + o.b + " vs B " + b);
+      check(nevacuate <= o.n, "nevacuate beyond old buckets");
+      boolean[] oldLinked = new boolean[o.ovf.used];
+      int ev = 0;
+      for (int bucket = 0; bucket < o.n; bucket++) {
+        boolean e = o.isEvacuated(bucket);
+        if (bucket < nevacuate) {
+          check(e, "old bucket " + bucket + " below nevacuate " + nevacuate + " not evacuated");
+        }
+        if (e) {
+          ev++;
+        }
+        int[] counts = checkChain(o.tops, o.kv, o.next, o.ovf, bucket, oldLinked, e);
+        if (!e) {
+          live += counts[0];
+          tomb += counts[1];
+        }
+        if (!e && !o.sameSize) {
+          check(state(tops[bucket], 0) == EMPTY_REST && next[bucket] == 0
+                  && state(tops[bucket + o.n], 0) == EMPTY_REST && next[bucket + o.n] == 0,
+              "new buckets of unevacuated old bucket " + bucket + " are not empty");
+        }
+      }
+      check(ev == evacuated, "evacuated count " + evacuated + " but " + ev + " marked");
+    }
+    check(live == count, "count " + count + " but " + live + " live slots");
+    check(tomb == tombstones, "tombstones " + tombstones + " but " + tomb + " emptyOne slots");
+    if (b < 16) {
+      check(noverflow == used, "noverflow " + noverflow + " but " + used + " overflow buckets");
+    }
+  }
+
+  private int[] checkChain(long[] ta, Object[] ka, int[] na, Overflow of, int bucket,
+      boolean[] linked, boolean evacuatedChain) {
+    int live = 0;
+    int tomb = 0;
+    boolean restSeen = false;
+    int ti = bucket;
+    int link = na[bucket];
+    int kb = bucket << 4;
+    for (int guard = 0; ; guard++) {
+      check(guard <= of.used, "overflow chain of bucket " + bucket + " loops");
+      long t = ta[ti];
+      for (int i = 0; i < BUCKET_SIZE; i++) {
+        int s = state(t, i);
+        if (evacuatedChain) {
+          check(s >= EVACUATED_X && s <= EVACUATED_EMPTY, "evacuated chain " + bucket
+              + " has state " + s);
+          continue;
+        }
+        check(s < EVACUATED_X || s >= MIN_TOP_HASH, "state " + s + " outside a grow's old array");
+        if (restSeen) {
+          check(s == EMPTY_REST, "slot after emptyRest is " + s + " in chain " + bucket);
+        }
+        if (s == EMPTY_REST) {
+          restSeen = true;
+        } else if (s == EMPTY_ONE) {
+          tomb++;
+        } else {
+          live++;
+          Object k = ka[kb + (i << 1)];
+          check(k != null, "occupied slot with no key in chain " + bucket);
+          long h = hash(k);
+          check(tophash(h) == s, "tophash of " + k + " is " + tophash(h) + ", slot says " + s);
+        }
+      }
+      if (link == 0) {
+        break;
+      }
+      int ov = link - 1;
+      check(ov < of.used, "link to unused overflow bucket " + ov);
+      check(!linked[ov], "overflow bucket " + ov + " linked twice");
+      linked[ov] = true;
+      int c = of.chunk(ov);
+      ti = of.within(ov);
+      ta = of.tops[c];
+      ka = of.kv[c];
+      kb = ti << 4;
+      link = of.next[c][ti];
+    }
+    return new int[] {live, tomb};
+  }
+
+  private static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new AssertionError(message);
+    }
+  }
 }

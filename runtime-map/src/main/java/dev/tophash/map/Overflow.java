@@ -1,0 +1,101 @@
+package dev.tophash.map;
+
+/**
+ * The overflow buckets of one bucket-array generation, in chunks so that handing out a bucket
+ * never copies the ones already in use.
+ *
+ * <p>Chunk 0 holds Go's preallocated spares ({@code 2^(B-4)} buckets for B ≥ 4, none below), made
+ * with the bucket array; later chunks hold {@code 2^clamp(B-4, 2, 10)} buckets each and are
+ * allocated when the previous ones are used up, so the largest single allocation is bounded
+ * (1024 buckets) however large the map. Overflow bucket {@code o} is addressed by its chunk and
+ * its index within the chunk; links between buckets store {@code o + 1}, with 0 meaning "none".
+ */
+final class Overflow {
+  final int preallocated;
+  final int shift;
+  long[][] tops;
+  Object[][] kv;
+  int[][] next;
+  /** Overflow buckets handed out so far. */
+  int used;
+
+  Overflow(int b) {
+    this.preallocated = b >= 4 ? 1 << (b - 4) : 0;
+    this.shift = Math.max(2, Math.min(10, b - 4));
+    int chunks = 4;
+    tops = new long[chunks][];
+    kv = new Object[chunks][];
+    next = new int[chunks][];
+    if (preallocated > 0) {
+      tops[0] = new long[preallocated];
+      kv[0] = new Object[preallocated << 4];
+      next[0] = new int[preallocated];
+    }
+  }
+
+  /** A deep copy, for clone(). */
+  Overflow copy() {
+    Overflow c = new Overflow(this);
+    return c;
+  }
+
+  private Overflow(Overflow o) {
+    preallocated = o.preallocated;
+    shift = o.shift;
+    used = o.used;
+    tops = new long[o.tops.length][];
+    kv = new Object[o.kv.length][];
+    next = new int[o.next.length][];
+    for (int i = 0; i < tops.length; i++) {
+      if (o.tops[i] != null) {
+        tops[i] = o.tops[i].clone();
+        kv[i] = o.kv[i].clone();
+        next[i] = o.next[i].clone();
+      }
+    }
+  }
+
+  /** The chunk holding overflow bucket {@code o}. */
+  int chunk(int o) {
+    return o < preallocated ? 0 : 1 + ((o - preallocated) >>> shift);
+  }
+
+  /** The index of overflow bucket {@code o} within its chunk. */
+  int within(int o) {
+    return o < preallocated ? o : (o - preallocated) & ((1 << shift) - 1);
+  }
+
+  /** Hands out the next free overflow bucket, allocating a chunk when needed; returns its number. */
+  int allocate() {
+    int o = used;
+    int c = chunk(o);
+    if (c >= tops.length) {
+      int n = tops.length * 2;
+      tops = java.util.Arrays.copyOf(tops, n);
+      kv = java.util.Arrays.copyOf(kv, n);
+      next = java.util.Arrays.copyOf(next, n);
+    }
+    if (tops[c] == null) {
+      int size = 1 << shift;
+      long[] t = new long[size];
+      Object[] k = new Object[size << 4];
+      int[] x = new int[size];
+      tops[c] = t;
+      kv[c] = k;
+      next[c] = x;
+    }
+    used = o + 1;
+    return o;
+  }
+
+  /** Buckets allocated in chunks, used or not. */
+  int capacity() {
+    int n = 0;
+    for (long[] t : tops) {
+      if (t != null) {
+        n += t.length;
+      }
+    }
+    return n;
+  }
+}
