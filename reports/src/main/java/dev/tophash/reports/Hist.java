@@ -1,0 +1,50 @@
+package dev.tophash.reports;
+
+import dev.tophash.map.Metric;
+import dev.tophash.map.SiteSnapshot;
+import org.HdrHistogram.Histogram;
+
+/** Small histogram helpers shared by the writers and the compare tool. */
+public final class Hist {
+  /** The percentiles every table shows, with their column labels. */
+  public static final double[] PERCENTILES = {50, 90, 99, 99.9};
+  /** Column labels of {@link #PERCENTILES}. */
+  public static final String[] LABELS = {"p50", "p90", "p99", "p99.9"};
+
+  /** Metrics whose events are pauses of the writing thread (tophash evacuation, HashMap resize). */
+  public static final Metric[] PAUSES = {Metric.EVAC_STEP_NANOS, Metric.GROW_START_NANOS, Metric.RESIZE_NANOS};
+
+  /** The probe-length metrics. */
+  public static final Metric[] PROBES = {Metric.PROBE_HIT, Metric.PROBE_MISS, Metric.PROBE_INSERT,
+      Metric.PROBE_UPDATE, Metric.PROBE_DELETE};
+
+  /** The false-positive metrics. */
+  public static final Metric[] FALSEPOS = {Metric.FALSEPOS_HIT, Metric.FALSEPOS_MISS,
+      Metric.FALSEPOS_INSERT, Metric.FALSEPOS_UPDATE, Metric.FALSEPOS_DELETE};
+
+  private Hist() {}
+
+  /** The sum of all recorded values (mean × count, as HdrHistogram's mean counts them). */
+  public static double sum(Histogram h) {
+    return h.getTotalCount() == 0 ? 0 : h.getMean() * h.getTotalCount();
+  }
+
+  /** The union of several metrics of one site, as one new histogram. */
+  public static Histogram union(SiteSnapshot s, Metric... metrics) {
+    Histogram all = SiteSnapshot.newHistogram();
+    for (Metric m : metrics) {
+      all.add(s.histogram(m));
+    }
+    return all;
+  }
+
+  /** The value at {@code percentile}, or 0 for an empty histogram. */
+  public static long at(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
+  }
+
+  /** The maximum recorded value (its highest equivalent), or 0 for an empty histogram. */
+  public static long max(Histogram h) {
+    return h.getTotalCount() == 0 ? 0 : h.getMaxValue();
+  }
+}

@@ -1,0 +1,224 @@
+package dev.tophash.reports.text;
+
+import dev.tophash.map.Counter;
+import dev.tophash.map.Metric;
+import dev.tophash.map.ProfileSnapshot;
+import dev.tophash.map.SiteSnapshot;
+import dev.tophash.reports.Fmt;
+import dev.tophash.reports.Hist;
+import dev.tophash.reports.Report;
+import dev.tophash.reports.RunInfo;
+import dev.tophash.reports.SiteAnalysis;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Renders {@code summary.txt}: the run header, the cost rule, a ranking of the active sites, then
+ * per site its counters, the percentiles of every distribution it recorded and its advice.
+ * At most {@value #WIDTH} columns; numbers always in {@code Locale.US}. The text depends only on
+ * what {@code report.json} holds, so regenerating it from the JSON gives the same bytes.
+ */
+public final class SummaryText {
+  /** The widest line written. */
+  public static final int WIDTH = 100;
+  /** Sites shown in detail; the rest are only ranked. */
+  public static final int DETAILED_SITES = 25;
+  /** Sites shown in the ranking. */
+  public static final int RANKED_SITES = 100;
+
+  private SummaryText() {}
+
+  /** The sites with any recording, most costly first (ties by key). */
+  public static List<SiteAnalysis> ranked(ProfileSnapshot snapshot) {
+    List<SiteAnalysis> list = new ArrayList<>();
+    for (SiteSnapshot s : snapshot.sites()) {
+      SiteAnalysis a = new SiteAnalysis(s);
+      if (a.active()) {
+        list.add(a);
+      }
+    }
+    list.sort(Comparator.comparingDouble(SiteAnalysis::costNanos).reversed()
+        .thenComparing(a -> a.site().site().key()));
+    return list;
+  }
+
+  /** The whole summary text. */
+  public static String render(Report report) {
+    StringBuilder out = new StringBuilder(8192);
+    RunInfo run = report.run();
+    ProfileSnapshot snap = report.snapshot();
+    List<SiteAnalysis> ranked = ranked(snap);
+    header(out, run, snap, ranked);
+    costRule(out);
+    ranking(out, ranked, snap.sites().size());
+    int shown = Math.min(DETAILED_SITES, ranked.size());
+    for (int i = 0; i < shown; i++) {
+      site(out, i + 1, ranked.get(i));
+    }
+    if (ranked.size() > shown) {
+      out.append('\n').append(ranked.size() - shown)
+          .append(" more active sites are ranked above; every site is in report.json.\n");
+    }
+    return out.toString();
+  }
+
+  private static void header(StringBuilder out, RunInfo run, ProfileSnapshot snap,
+      List<SiteAnalysis> ranked) {
+    out.append("tophash report\n==============\n");
+    if (!run.members.isEmpty()) {
+      kv(out, "merged", run.members.size() + " JVMs (listed below)");
+    }
+    kv(out, "jvm", run.jvm + (run.pid > 0 ? ", pid " + run.pid : "") + ", impl=" + run.impl
+        + (run.attached ? ", attached to a running JVM" : ""));
+    kv(out, "command", run.mainCommand.isEmpty() ? "-" : run.mainCommand);
+    kv(out, "options", run.options.isEmpty() ? "-" : run.options);
+    long dur = run.endEpochMillis - run.startEpochMillis;
+    kv(out, "ran", Fmt.time(run.startEpochMillis) + " to " + Fmt.time(run.endEpochMillis)
+        + (dur >= 0 && run.startEpochMillis > 0 ? Fmt.f(" (%.3f s)", dur / 1000.0) : ""));
+    kv(out, "classes", Fmt.f("%s rewritten, %s skipped, %s failed; %s sites rewritten",
+        Fmt.count(run.classesRewritten), Fmt.count(run.classesSkipped),
+        Fmt.count(run.classesFailed), Fmt.count(run.sitesRewritten)));
+    long maps = 0;
+    long tracked = 0;
+    long ops = 0;
+    for (SiteSnapshot s : snap.sites()) {
+      maps += s.counter(Counter.MAPS);
+      tracked += s.counter(Counter.MAPS_TRACKED);
+      ops += s.counter(Counter.LOOKUPS) + s.counter(Counter.INSERTS) + s.counter(Counter.UPDATES)
+          + s.counter(Counter.DELETES) + s.counter(Counter.DELETE_MISSES);
+    }
+    kv(out, "sites", Fmt.f("%s seen, %s active", Fmt.count(snap.sites().size()),
+        Fmt.count(ranked.size())));
+    kv(out, "maps", Fmt.f("%s allocated, %s tracked", Fmt.count(maps), Fmt.count(tracked)));
+    kv(out, "operations", Fmt.count(ops) + " (lookups, inserts, updates, deletes)");
+    kv(out, "sampling", snap.opSample() == 1 && snap.mapSample() == 1
+        ? "every operation of every map"
+        : Fmt.f("1 in %d operations of 1 in %d maps per site; figures are of recorded ones",
+            snap.opSample(), snap.mapSample()));
+    for (RunInfo m : run.members) {
+      kv(out, "member", m.jvm + (m.pid > 0 ? ", pid " + m.pid : "") + ", impl=" + m.impl + ", "
+          + Fmt.time(m.startEpochMillis) + " to " + Fmt.time(m.endEpochMillis)
+          + (m.mainCommand.isEmpty() ? "" : ", " + m.mainCommand));
+    }
+    for (String note : run.notes) {
+      kv(out, "note", note);
+    }
+  }
+
+  private static void kv(StringBuilder out, String key, String value) {
+    out.append(Fmt.wrap(value, WIDTH, Fmt.left(key, 11), " ".repeat(11)));
+  }
+
+  private static void costRule(StringBuilder out) {
+    out.append('\n');
+    out.append(Fmt.wrap(Fmt.f("Sites are ranked by estimated cost: %d ns per tophash slot "
+            + "examined + %d ns per failed equals call (false positive) + the measured ns of "
+            + "evacuation steps, grow starts and HashMap resizes. Tombstones are not priced "
+            + "apart: they show up as longer probes.", SiteAnalysis.NS_PER_SLOT,
+        SiteAnalysis.NS_PER_FALSE_POSITIVE), WIDTH, "", ""));
+  }
+
+  private static void ranking(StringBuilder out, List<SiteAnalysis> ranked, int seen) {
+    out.append('\n');
+    if (ranked.isEmpty()) {
+      out.append("No site recorded anything (").append(seen).append(" sites seen).\n");
+      return;
+    }
+    double total = 0;
+    for (SiteAnalysis a : ranked) {
+      total += a.costNanos();
+    }
+    out.append(" rank      cost  share     maps      ops  probe mean  p99  tomb p90  site\n");
+    int shown = Math.min(RANKED_SITES, ranked.size());
+    for (int i = 0; i < shown; i++) {
+      SiteAnalysis a = ranked.get(i);
+      SiteSnapshot s = a.site();
+      long tombP90 = Hist.at(s.histogram(Metric.TOMBSTONE_PERMILLE), 90);
+      String line = Fmt.right(Integer.toString(i + 1), 5)
+          + Fmt.right(Fmt.nanos(a.costNanos()), 10)
+          + Fmt.right(total == 0 ? "-" : Fmt.percent(a.costNanos() / total), 7)
+          + Fmt.right(Fmt.shortCount(s.counter(Counter.MAPS)), 9)
+          + Fmt.right(Fmt.shortCount(a.operations()), 9)
+          + Fmt.right(a.operations() == 0 ? "-" : Fmt.f("%.2f", a.meanProbe()), 12)
+          + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 5)
+          + Fmt.right(s.histogram(Metric.TOMBSTONE_PERMILLE).getTotalCount() == 0 ? "-"
+              : tombP90 + "\u2030", 10)
+          + "  ";
+      out.append(line).append(Fmt.left(s.site().key(), WIDTH - line.length())).append('\n');
+    }
+    if (ranked.size() > shown) {
+      out.append(Fmt.f("  ... and %d more active sites (see report.json)%n", ranked.size() - shown));
+    }
+  }
+
+  private static void site(StringBuilder out, int rank, SiteAnalysis a) {
+    SiteSnapshot s = a.site();
+    var info = s.site();
+    out.append('\n');
+    out.append(Fmt.wrap("#" + rank + " " + info.key(), WIDTH, "", "   "));
+    List<String> where = new ArrayList<>();
+    if (!info.sourceFile().isEmpty()) {
+      where.add(info.sourceFile() + (info.line() >= 0 ? ":" + info.line() : ""));
+    }
+    if (!info.methodDescriptor().isEmpty()) {
+      where.add(info.methodName() + info.methodDescriptor());
+    }
+    if (!info.loaderName().isEmpty()) {
+      where.add("loader " + info.loaderName());
+    }
+    String ind = "   ";
+    if (!where.isEmpty()) {
+      out.append(Fmt.wrap(String.join(", ", where), WIDTH, ind, ind));
+    }
+    out.append(Fmt.wrap(Fmt.f("maps %s (tracked %s); lookups %s, inserts %s, updates %s, "
+            + "deletes %s, delete misses %s, clears %s",
+        c(s, Counter.MAPS), c(s, Counter.MAPS_TRACKED), c(s, Counter.LOOKUPS),
+        c(s, Counter.INSERTS), c(s, Counter.UPDATES), c(s, Counter.DELETES),
+        c(s, Counter.DELETE_MISSES), c(s, Counter.CLEARS)), WIDTH, ind, ind));
+    out.append(Fmt.wrap(Fmt.f("grows %s doubling + %s same-size, overflow buckets %s, "
+            + "resizes %s, concurrent writes %s, long probes %s",
+        c(s, Counter.DOUBLING_GROWS), c(s, Counter.SAME_SIZE_GROWS),
+        c(s, Counter.OVERFLOW_BUCKETS), c(s, Counter.RESIZES), c(s, Counter.CONCURRENT_WRITES),
+        c(s, Counter.LONG_PROBES)), WIDTH, ind, ind));
+    out.append(Fmt.wrap(Fmt.f("cost %s = probes %s + false positives %s + pauses %s",
+        Fmt.nanos(a.costNanos()), Fmt.nanos(a.probeSlots() * SiteAnalysis.NS_PER_SLOT),
+        Fmt.nanos(a.falsePositives() * SiteAnalysis.NS_PER_FALSE_POSITIVE),
+        Fmt.nanos(a.pauseNanos())), WIDTH, ind, ind));
+    StringBuilder table = new StringBuilder();
+    for (Metric m : Metric.values()) {
+      Histogram h = s.histogram(m);
+      if (h.getTotalCount() == 0 || (m.name().startsWith("FALSEPOS") && h.getMaxValue() == 0)) {
+        continue;
+      }
+      table.append(ind).append(Fmt.left(m.tag(), 20)).append(Fmt.left(m.unit(), 9))
+          .append(Fmt.right(Fmt.shortCount(h.getTotalCount()), 8))
+          .append(Fmt.right(Fmt.mean(h.getMean(), m.unit()), 9));
+      for (double p : Hist.PERCENTILES) {
+        table.append(Fmt.right(Fmt.value(h.getValueAtPercentile(p), m.unit()), 9));
+      }
+      table.append(Fmt.right(Fmt.value(h.getMaxValue(), m.unit()), 9)).append('\n');
+    }
+    if (table.length() > 0) {
+      out.append(ind).append(Fmt.left("metric", 20)).append(Fmt.left("unit", 9))
+          .append(Fmt.right("count", 8)).append(Fmt.right("mean", 9));
+      for (String l : Hist.LABELS) {
+        out.append(Fmt.right(l, 9));
+      }
+      out.append(Fmt.right("max", 9)).append('\n').append(table);
+    }
+    if (a.advice().isEmpty()) {
+      out.append(ind).append("advice: none, the figures are within what a uniform hash gives\n");
+    } else {
+      out.append(ind).append("advice:\n");
+      for (String line : a.advice()) {
+        out.append(Fmt.wrap(line, WIDTH, ind + "- ", ind + "  "));
+      }
+    }
+  }
+
+  private static String c(SiteSnapshot s, Counter c) {
+    return Fmt.count(s.counter(c));
+  }
+}
