@@ -20,7 +20,7 @@ final class Overflow {
   int used;
 
   Overflow(int b) {
-    this.preallocated = b >= 4 ? 1 << (b - 4) : 0;
+    this.preallocated = preallocatedFor(b);
     this.shift = Math.max(2, Math.min(10, b - 4));
     int chunks = 4;
     tops = new long[chunks][];
@@ -31,6 +31,11 @@ final class Overflow {
       kv[0] = new Object[preallocated << 4];
       next[0] = new int[preallocated];
     }
+  }
+
+  /** Go's spare overflow buckets for an array of 2^b main buckets: 2^(b-4) from b = 4 on. */
+  static int preallocatedFor(int b) {
+    return b >= 4 ? 1 << (b - 4) : 0;
   }
 
   /** A deep copy, for clone(). */

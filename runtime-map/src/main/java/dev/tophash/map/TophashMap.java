@@ -33,7 +33,7 @@ import java.util.function.Function;
  * hashes are not cached (Go does not either): evacuation calls {@code hashCode()} again, which
  * keeps a slot at 9 bytes (see the README for the measured trade).
  *
- * <p><b>Hash.</b> {@code h = (hashCode ^ seed) * φ64}, then {@code h ^= h >>> 32}: the bucket
+ * <p><b>Hash.</b> {@code h = mix64(hashCode ^ seed)} (SplitMix64's finaliser): the bucket
  * index is the low B bits, the tophash the top byte (plus 5 when below Go's minTopHash 5). The
  * seed is deterministic, so the same operations give the same iteration order run after run; it
  * is re-derived at Go's reseed points (the map emptied by a remove, and clear). A null key is
@@ -330,7 +330,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public Shape shape() {
     Old o = old;
     return new Shape(b, count, noverflow, ovf == null ? 0 : ovf.used,
-        ovf == null ? 0 : ovf.preallocated, o != null, o != null && o.sameSize,
+        ovf == null ? Overflow.preallocatedFor(b) : ovf.preallocated, o != null, o != null && o.sameSize,
         o == null ? 0 : o.n, nevacuate, o == null ? 0 : evacuated, tombstones, seed);
   }
 
@@ -345,9 +345,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return key == NULL_KEY ? null : (T) key;
   }
 
+  /**
+   * The seeded spread of a key's hash code: SplitMix64's finaliser over {@code hashCode ^ seed}.
+   * Both ends of the word must behave as a random function of the key, as Go's AES hash does: the
+   * low bits pick the bucket, the top byte is the tophash, and the churn figures (overflow pile-up)
+   * match Go's only with a hash that spreads sequential keys randomly rather than evenly.
+   */
   final long hash(Object maskedKey) {
-    long h = (maskedKey.hashCode() ^ seed) * PHI;
-    return h ^ (h >>> 32);
+    long z = maskedKey.hashCode() ^ seed;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   static int tophash(long h) {
