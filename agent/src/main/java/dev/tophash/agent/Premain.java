@@ -1,0 +1,142 @@
+package dev.tophash.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's entry point: {@code premain}, {@code agentmain} and the command-line {@code main}.
+ *
+ * <p>This class is a trampoline. It refers to nothing outside {@code java.*} (a structural test
+ * reads its constant pool), so it can be loaded before anything else is in place. Its one job is
+ * to extract the nested runtime-map jar ({@code dev/tophash/agent/tophash-bootstrap.jar}: the map,
+ * the site registry and the relocated HdrHistogram), append it to the bootstrap class path, and
+ * only then hand over, by reflection and by name, to {@code AgentInstaller}, whose classes refer
+ * to the map. For {@code main} the same jar goes on a private class loader instead, and the
+ * command line goes to {@code cli.AgentCli}.
+ *
+ * <p>No lambdas, no method references and no string concatenation through invokedynamic here:
+ * they would bootstrap through {@code java.lang.invoke} before the class path is ready, and cost
+ * start-up time for nothing.
+ */
+public final class Premain {
+  /** Where the nested bootstrap jar lives inside the agent jar. */
+  static final String BOOTSTRAP_JAR_RESOURCE = "dev/tophash/agent/tophash-bootstrap.jar";
+  /** A class the bootstrap jar holds, used to tell whether it was already appended. */
+  static final String PROBE_CLASS = "dev.tophash.map.MapSites";
+  private static final String INSTALLER = "dev.tophash.agent.AgentInstaller";
+  private static final String CLI = "dev.tophash.agent.cli.AgentCli";
+
+  private Premain() {}
+
+  /** Called by the JVM for {@code -javaagent:tophash-agent.jar[=options]}. */
+  public static void premain(String args, Instrumentation inst) {
+    start(args, inst, false);
+  }
+
+  /** Called by the JVM when the agent is loaded into a running JVM (attach, dump, detach). */
+  public static void agentmain(String args, Instrumentation inst) {
+    start(args, inst, true);
+  }
+
+  /** The command line: {@code java -jar tophash-agent.jar attach|dump|detach|report|compare|merge ...}. */
+  public static void main(String[] args) throws Exception {
+    File bootstrap = extractBootstrapJar();
+    URL self = Premain.class.getProtectionDomain().getCodeSource().getLocation();
+    ClassLoader loader = new AgentFirstLoader(
+        new URL[] {self, bootstrap.toURI().toURL()}, Premain.class.getClassLoader());
+    Class<?> cli = Class.forName(CLI, true, loader);
+    Method main = cli.getMethod("run", String[].class);
+    int code;
+    try {
+      code = ((Integer) main.invoke(null, (Object) args)).intValue();
+    } catch (InvocationTargetException e) {
+      throw rethrow(e.getCause());
+    }
+    System.exit(code);
+  }
+
+  /** Appends the bootstrap jar if needed and calls the installer; never throws into the JVM. */
+  private static void start(String args, Instrumentation inst, boolean attached) {
+    try {
+      if (!bootstrapJarAppended()) {
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar()));
+      }
+      Class<?> installer = Class.forName(INSTALLER, true, Premain.class.getClassLoader());
+      Method m = installer.getMethod("start", String.class, Instrumentation.class, boolean.class);
+      m.invoke(null, args, inst, Boolean.valueOf(attached));
+    } catch (Throwable t) {
+      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      System.err.println("tophash: agent not installed, the application runs without it: "
+          .concat(String.valueOf(cause)));
+    }
+  }
+
+  /** Whether the map classes already resolve from the bootstrap loader (a second agent load). */
+  private static boolean bootstrapJarAppended() {
+    try {
+      Class.forName(PROBE_CLASS, false, null);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Copies the nested bootstrap jar to a temporary file that is deleted when the JVM exits. */
+  static File extractBootstrapJar() throws IOException {
+    InputStream in = Premain.class.getClassLoader() == null
+        ? ClassLoader.getSystemResourceAsStream(BOOTSTRAP_JAR_RESOURCE)
+        : Premain.class.getClassLoader().getResourceAsStream(BOOTSTRAP_JAR_RESOURCE);
+    if (in == null) {
+      throw new IOException("the agent jar has no ".concat(BOOTSTRAP_JAR_RESOURCE));
+    }
+    File file = File.createTempFile("tophash-bootstrap-", ".jar");
+    file.deleteOnExit();
+    try (InputStream src = in) {
+      Files.copy(src, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
+  }
+
+  private static Exception rethrow(Throwable t) {
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    return t instanceof Exception ? (Exception) t : new RuntimeException(t);
+  }
+
+  /**
+   * The command line's class loader: {@code dev.tophash.*} from the agent jar and the bootstrap
+   * jar, everything else (the JDK, {@code jdk.attach}) from the parent.
+   */
+  static final class AgentFirstLoader extends URLClassLoader {
+    AgentFirstLoader(URL[] urls, ClassLoader parent) {
+      super(urls, parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith("dev.tophash.") || name.equals(Premain.class.getName())) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> c = findLoadedClass(name);
+        if (c == null) {
+          c = findClass(name);
+        }
+        if (resolve) {
+          resolveClass(c);
+        }
+        return c;
+      }
+    }
+  }
+}

@@ -1,0 +1,357 @@
+package dev.tophash.agent;
+
+import dev.tophash.agent.live.JfrEvents;
+import dev.tophash.agent.live.Profiler;
+import dev.tophash.agent.transform.HashMapSiteTransformer;
+import dev.tophash.agent.transform.SiteTransformer;
+import dev.tophash.map.MapSites;
+import dev.tophash.map.ProfileSnapshot;
+import dev.tophash.map.Recording;
+import dev.tophash.reports.IntervalLog;
+import dev.tophash.reports.ReportWriter;
+import dev.tophash.reports.RunInfo;
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One installation of the agent in this JVM: the transformer, the shutdown hook, the interval
+ * log thread, the MBean and the JFR hooks, and the run description that goes into every report.
+ *
+ * <p>Threads: the interval log and the deferred start of the live views run on one daemon thread
+ * of their own ({@code tophash-interval}); the shutdown hook ({@code tophash-shutdown}) writes the
+ * final report on a daemon worker and waits for it at most {@value #SHUTDOWN_BUDGET_MILLIS} ms.
+ * Report writes are serialised on this object.
+ */
+final class ProfilingSession {
+  /** How long the shutdown hook waits for the final report before abandoning it. */
+  static final long SHUTDOWN_BUDGET_MILLIS = 15_000;
+  /** With premain, the MBean and JFR hooks are registered this late, off the start-up path. */
+  static final long LIVE_VIEWS_DELAY_MILLIS = 1_000;
+  /** Site ids already handed out, kept across detach and a later attach. */
+  private static final ConcurrentHashMap<String, Integer> KNOWN_SITES = new ConcurrentHashMap<>();
+
+  private final AgentConfig config;
+  private final Instrumentation inst;
+  private final boolean attached;
+  private final Path reportDir;
+  private final PrintStream err = System.err;
+  private final RunInfo run = new RunInfo();
+  private final HashMapSiteTransformer transformer;
+  private final Thread shutdownHook;
+  private volatile Thread intervalThread;
+  private volatile boolean stopped;
+  private final Object sleeper = new Object();
+  private IntervalLog intervalLog;
+  private JfrEvents jfr;
+  private boolean mbeanRegistered;
+  private boolean reportFailureShown;
+
+  ProfilingSession(AgentConfig config, Instrumentation inst, boolean attached) {
+    this.config = config;
+    this.inst = inst;
+    this.attached = attached;
+    this.reportDir = config.reportDir(ProcessHandle.current().pid());
+    this.transformer = new HashMapSiteTransformer(config.classFilter(), config.impl().internalName(),
+        MapSites::register, KNOWN_SITES, inst, err, config.verbose());
+    this.shutdownHook = new Thread(this::onShutdown, "tophash-shutdown");
+  }
+
+  Path reportDir() {
+    return reportDir;
+  }
+
+  /** Configures recording, installs the transformer and starts the hooks and threads. */
+  void install() {
+    Recording.configure(config.record(), config.sample(), config.maps(), config.racesThrow());
+    run.startEpochMillis = System.currentTimeMillis();
+    run.options = config.raw();
+    run.impl = config.impl().optionValue();
+    run.attached = attached;
+    if (attached) {
+      run.notes.add("attached to a running JVM at " + Instant.ofEpochMilli(run.startEpochMillis)
+          + ": maps allocated before then are plain java.util.HashMaps and are not covered, "
+          + "nor are allocations by methods that were already running");
+    }
+    warmUp();
+    inst.addTransformer(transformer, true);
+    if (attached) {
+      retransformLoadedClasses();
+    }
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    Thread t = new Thread(this::backgroundLoop, "tophash-interval");
+    t.setDaemon(true);
+    intervalThread = t;
+    t.start();
+    err.println("tophash: profiling HashMap sites (impl=" + config.impl().optionValue()
+        + (attached ? ", attached" : "") + "), report -> " + reportDir);
+  }
+
+  /**
+   * Rewrites one tiny class before the transformer is installed, so that the classes the
+   * transformer itself needs (ASM, the registry wrapper) are loaded now and not from inside
+   * another class's transformation.
+   */
+  private static void warmUp() {
+    byte[] probe = WarmUpProbe.classFile();
+    if (probe != null) {
+      SiteTransformer.rewrite(probe, "warm-up", "dev/tophash/map/TophashMap",
+          (c, m, d, s, l, n) -> 0);
+    }
+  }
+
+  /** Retransforms every loaded class the filter admits, so that attach rewrites them too. */
+  private void retransformLoadedClasses() {
+    List<Class<?>> candidates = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (inst.isModifiableClass(c) && !c.isArray() && !c.isPrimitive() && !c.isHidden()
+          && transformer.admits(c)) {
+        candidates.add(c);
+      }
+    }
+    retransform(candidates);
+  }
+
+  /** Retransforms in batches; a failing batch is retried class by class and failures counted. */
+  private void retransform(List<Class<?>> classes) {
+    final int batch = 256;
+    for (int i = 0; i < classes.size(); i += batch) {
+      List<Class<?>> part = classes.subList(i, Math.min(classes.size(), i + batch));
+      try {
+        inst.retransformClasses(part.toArray(new Class<?>[0]));
+      } catch (Throwable t) {
+        for (Class<?> c : part) {
+          try {
+            inst.retransformClasses(c);
+          } catch (Throwable one) {
+            transformer.countFailure();
+            if (config.verbose()) {
+              err.println("tophash: could not retransform " + c.getName() + ": " + one);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The interval log and, after a short delay, the live views; a daemon thread. */
+  private void backgroundLoop() {
+    try {
+      long delay = attached ? 0 : LIVE_VIEWS_DELAY_MILLIS;
+      long period = config.interval().toMillis();
+      long liveAt = System.currentTimeMillis() + delay;
+      long nextInterval = period > 0 ? System.currentTimeMillis() + period : Long.MAX_VALUE;
+      boolean liveStarted = false;
+      while (!stopped) {
+        long now = System.currentTimeMillis();
+        if (!liveStarted && now >= liveAt) {
+          startLiveViews();
+          liveStarted = true;
+        }
+        if (now >= nextInterval) {
+          if (!appendInterval()) {
+            nextInterval = Long.MAX_VALUE;
+          } else {
+            nextInterval = Math.max(nextInterval + period, now + 1);
+          }
+        }
+        long wake = Math.min(liveStarted ? Long.MAX_VALUE : liveAt, nextInterval);
+        if (wake == Long.MAX_VALUE) {
+          break;
+        }
+        synchronized (sleeper) {
+          long sleep = wake - System.currentTimeMillis();
+          if (sleep > 0 && !stopped) {
+            sleeper.wait(sleep);
+          }
+        }
+      }
+    } catch (Throwable t) {
+      err.println("tophash: interval log stopped: " + t);
+    }
+  }
+
+  /** Registers the MBean and the JFR hooks; failures are one line each and change nothing else. */
+  private synchronized void startLiveViews() {
+    if (stopped) {
+      return;
+    }
+    try {
+      Profiler.register(new Profiler(config.raw(), config.impl().optionValue(),
+          reportDir.toString(), transformer::classesRewritten, transformer::classesSkipped,
+          () -> writeReport(reportDir, "dump (JMX)")));
+      mbeanRegistered = true;
+    } catch (Throwable t) {
+      err.println("tophash: MBean " + Profiler.OBJECT_NAME + " not registered: " + t);
+    }
+    try {
+      if (JfrEvents.available()) {
+        JfrEvents j = new JfrEvents();
+        j.register();
+        jfr = j;
+      }
+    } catch (Throwable t) {
+      err.println("tophash: JFR events not registered: " + t);
+    }
+  }
+
+  private synchronized void stopLiveViews() {
+    if (mbeanRegistered) {
+      Profiler.unregister();
+      mbeanRegistered = false;
+    }
+    if (jfr != null) {
+      try {
+        jfr.unregister();
+      } catch (Throwable t) {
+        // the recorder may already be shut down
+      }
+      jfr = null;
+    }
+  }
+
+  /** Appends one interval to {@code intervals.hlog}; false after a failure, which stops the log. */
+  private synchronized boolean appendInterval() {
+    if (stopped) {
+      return false;
+    }
+    try {
+      if (intervalLog == null) {
+        Files.createDirectories(reportDir);
+        intervalLog = new IntervalLog(reportDir.resolve("intervals.hlog"), MapSites.startEpochMillis());
+      }
+      intervalLog.append(MapSites.snapshot(true));
+      return true;
+    } catch (Throwable t) {
+      err.println("tophash: could not append to " + reportDir.resolve("intervals.hlog") + ": " + t
+          + " (interval log stopped)");
+      closeIntervalLog();
+      return false;
+    }
+  }
+
+  private synchronized void closeIntervalLog() {
+    if (intervalLog != null) {
+      try {
+        intervalLog.close();
+      } catch (Throwable t) {
+        // best effort
+      }
+      intervalLog = null;
+    }
+  }
+
+  /**
+   * Writes a full report into {@code dir}.
+   *
+   * @param why what triggered it, for verbose output
+   * @return a line for the CLI: where it went, or the error
+   */
+  synchronized String writeReport(Path dir, String why) {
+    run.endEpochMillis = System.currentTimeMillis();
+    run.classesRewritten = transformer.classesRewritten();
+    run.classesSkipped = transformer.classesSkipped();
+    run.classesFailed = transformer.classesFailed();
+    run.sitesRewritten = transformer.sitesRewritten();
+    try {
+      ProfileSnapshot snapshot = MapSites.snapshot(false);
+      ReportWriter.write(dir, run, snapshot);
+      if (config.verbose()) {
+        err.println("tophash: report (" + why + ") written to " + dir);
+      }
+      return "report written to " + dir;
+    } catch (Throwable t) {
+      String msg = "tophash: could not write the report to " + dir + ": " + t;
+      if (!reportFailureShown || config.verbose()) {
+        err.println(msg);
+        reportFailureShown = true;
+      }
+      return "error: " + msg;
+    }
+  }
+
+  /** Stops the background work: the interval log gets its final interval and is closed. */
+  private void stopBackground() {
+    stopped = true;
+    synchronized (sleeper) {
+      sleeper.notifyAll();
+    }
+    Thread t = intervalThread;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      if (intervalLog != null) {
+        try {
+          intervalLog.append(MapSites.snapshot(true));
+        } catch (Throwable e) {
+          // the final interval is best effort
+        }
+      }
+      closeIntervalLog();
+    }
+  }
+
+  /** The shutdown hook: final interval, final report, within the budget; never throws. */
+  private void onShutdown() {
+    try {
+      Thread worker = new Thread(() -> {
+        try {
+          stopBackground();
+          writeReport(reportDir, "shutdown");
+        } catch (Throwable t) {
+          err.println("tophash: report at shutdown failed: " + t);
+        }
+      }, "tophash-final-report");
+      worker.setDaemon(true);
+      worker.start();
+      worker.join(SHUTDOWN_BUDGET_MILLIS);
+      if (worker.isAlive()) {
+        err.println("tophash: the final report did not finish within "
+            + SHUTDOWN_BUDGET_MILLIS / 1000 + " s and was abandoned");
+      }
+    } catch (Throwable t) {
+      // never disturb the JVM's exit
+    }
+  }
+
+  /**
+   * Detaches: stops rewriting, restores the original bytecode of every rewritten class (new
+   * allocations are plain HashMaps again), stops the background work and writes a final report.
+   *
+   * @return a line for the CLI
+   */
+  String detach() {
+    transformer.deactivate();
+    inst.removeTransformer(transformer);
+    List<Class<?>> restore = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (inst.isModifiableClass(c) && transformer.wasRewritten(c)) {
+        restore.add(c);
+      }
+    }
+    retransform(restore);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook writes the report
+    }
+    stopBackground();
+    stopLiveViews();
+    synchronized (this) {
+      run.notes.add("detached at " + Instant.now() + ": " + restore.size() + " class(es) restored "
+          + "to their original bytecode; maps allocated before then are still counted");
+    }
+    String r = writeReport(reportDir, "detach");
+    return "detached, " + restore.size() + " class(es) restored; " + r;
+  }
+}

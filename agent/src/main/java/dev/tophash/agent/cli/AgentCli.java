@@ -1,0 +1,191 @@
+package dev.tophash.agent.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import dev.tophash.agent.AgentConfig;
+import dev.tophash.agent.AgentInstaller;
+import dev.tophash.reports.cli.ReportsCli;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Properties;
+
+/**
+ * The command line of {@code tophash-agent.jar}: {@code attach}, {@code dump} and {@code detach}
+ * talk to a running JVM through the Attach API ({@code jdk.attach}); {@code report},
+ * {@code compare} and {@code merge} belong to the reports module.
+ *
+ * <p>{@code dump} and {@code detach} load the agent jar again with a command argument; the
+ * agent already in the target finds its session and acts on it. Before anything is loaded the
+ * target's system properties tell whether the agent is there ({@code tophash.agent.state}), and
+ * afterwards how the command went ({@code tophash.agent.result}).
+ */
+public final class AgentCli {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  AgentCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs one command line and returns the exit code; called by the trampoline's {@code main}. */
+  public static int run(String[] args) {
+    return new AgentCli(System.out, System.err).execute(args);
+  }
+
+  /** The usage text of the agent's command line. */
+  static String usage() {
+    return "usage: java -jar tophash-agent.jar <command> [arguments]\n"
+        + "  attach <pid> [options]   load the agent into a running JVM and rewrite its loaded classes\n"
+        + "  dump <pid> [report=DIR]  write a report now (into DIR, default: the agent's report=)\n"
+        + "  detach <pid>             restore the original bytecode and write a final report\n"
+        + "  report|compare|merge ... report tools; see <command> --help\n"
+        + "  --help                   this text\n"
+        + "As an agent: java -javaagent:tophash-agent.jar[=options] ...\n"
+        + AgentConfig.helpText();
+  }
+
+  int execute(String[] args) {
+    if (args.length == 0) {
+      err.print(usage());
+      return 2;
+    }
+    String cmd = args[0];
+    if (cmd.equals("--help") || cmd.equals("-h") || cmd.equals("help")) {
+      out.print(usage());
+      return 0;
+    }
+    if (ReportsCli.handles(cmd)) {
+      try {
+        return ReportsCli.run(args, out, err);
+      } catch (RuntimeException e) {
+        err.println("tophash: " + cmd + " failed: " + e);
+        return 1;
+      }
+    }
+    switch (cmd) {
+      case "attach":
+      case "dump":
+      case "detach":
+        return remote(cmd, Arrays.copyOfRange(args, 1, args.length));
+      default:
+        err.println("tophash: unknown command \"" + cmd + "\"");
+        err.print(usage());
+        return 2;
+    }
+  }
+
+  private int remote(String cmd, String[] args) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.print(usage());
+      return 0;
+    }
+    int maxArgs = cmd.equals("detach") ? 1 : 2;
+    if (args.length < 1 || args.length > maxArgs) {
+      err.println("tophash: " + cmd + " needs " + (cmd.equals("detach") ? "<pid>"
+          : cmd.equals("attach") ? "<pid> [options]" : "<pid> [report=DIR]"));
+      return 2;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(args[0]);
+    } catch (NumberFormatException e) {
+      err.println("tophash: \"" + args[0] + "\" is not a process id");
+      return 2;
+    }
+    String options = args.length > 1 ? args[1] : "";
+    if (cmd.equals("attach")) {
+      try {
+        AgentConfig c = AgentConfig.parse(options);
+        if (c.help()) {
+          out.print(AgentConfig.helpText());
+          return 0;
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("tophash: " + e.getMessage() + "; valid options: " + AgentConfig.validOptions());
+        return 2;
+      }
+    } else if (cmd.equals("dump") && !options.isEmpty() && !options.startsWith("report=")) {
+      err.println("tophash: dump takes only report=DIR, not \"" + options + "\"");
+      return 2;
+    }
+    if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty()) {
+      err.println("tophash: no process with pid " + pid);
+      return 1;
+    }
+    String jar;
+    try {
+      jar = agentJar();
+    } catch (IOException | URISyntaxException e) {
+      err.println("tophash: cannot locate the agent jar: " + e.getMessage());
+      return 1;
+    }
+    VirtualMachine vm;
+    try {
+      vm = VirtualMachine.attach(Long.toString(pid));
+    } catch (AttachNotSupportedException | IOException e) {
+      err.println("tophash: cannot attach to pid " + pid + " (not a JVM, another user's, or "
+          + "attach disabled with -XX:+DisableAttachMechanism): " + e.getMessage());
+      return 1;
+    } catch (SecurityException e) {
+      err.println("tophash: not allowed to attach to pid " + pid + ": " + e.getMessage());
+      return 1;
+    }
+    try {
+      return remote(cmd, vm, pid, jar, options);
+    } finally {
+      try {
+        vm.detach();
+      } catch (IOException e) {
+        // the target may have exited
+      }
+    }
+  }
+
+  private int remote(String cmd, VirtualMachine vm, long pid, String jar, String options) {
+    try {
+      String state = vm.getSystemProperties().getProperty(AgentInstaller.STATE_PROPERTY, "");
+      boolean installed = state.startsWith("installed");
+      if (cmd.equals("attach") && installed) {
+        err.println("tophash: pid " + pid + " already has the tophash agent (report -> "
+            + state.substring(state.indexOf(';') + 1) + "); use dump or detach");
+        return 1;
+      }
+      if (!cmd.equals("attach") && !installed) {
+        err.println("tophash: pid " + pid + " does not have the tophash agent; attach it first");
+        return 1;
+      }
+      String agentArgs = cmd.equals("attach") ? options
+          : AgentInstaller.COMMAND_PREFIX + cmd + (options.isEmpty() ? "" : "," + options);
+      vm.loadAgent(jar, agentArgs);
+      Properties after = vm.getSystemProperties();
+      String result = after.getProperty(AgentInstaller.RESULT_PROPERTY, "");
+      if (result.startsWith("error:")) {
+        err.println("tophash: pid " + pid + ": " + result.substring(6).trim());
+        return 1;
+      }
+      out.println("tophash: pid " + pid + ": " + result);
+      return 0;
+    } catch (AgentLoadException | AgentInitializationException e) {
+      err.println("tophash: the agent could not be loaded into pid " + pid + ": " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("tophash: lost the connection to pid " + pid + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The path of the jar this class was loaded from. */
+  static String agentJar() throws IOException, URISyntaxException {
+    File f = new File(AgentCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!f.isFile()) {
+      throw new IOException(f + " is not the agent jar (run java -jar tophash-agent.jar)");
+    }
+    return f.getAbsolutePath();
+  }
+}

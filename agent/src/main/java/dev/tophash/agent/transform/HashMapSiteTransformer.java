@@ -1,0 +1,178 @@
+package dev.tophash.agent.transform;
+
+import java.io.PrintStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's {@link ClassFileTransformer}: filters, rewrites through {@link SiteTransformer},
+ * counts, and contains every failure.
+ *
+ * <p>It returns null (no change) for every class it does not rewrite, and never throws into class
+ * loading: a class it cannot rewrite is left as it was and counted as skipped (an unexpected
+ * shape) or failed (any other throwable, reported once on stderr). A class loaded while this
+ * thread is already transforming (possible with {@code jdk=true}) is left alone.
+ *
+ * <p>Rewritten classes in named modules get a read edge to the bootstrap loader's unnamed module,
+ * where the map lives; without it their first allocation would fail with
+ * {@link IllegalAccessError}.
+ */
+public final class HashMapSiteTransformer implements ClassFileTransformer {
+  private static final ThreadLocal<Boolean> BUSY = new ThreadLocal<>();
+
+  private final ClassFilter filter;
+  private final String target;
+  private final SiteRegistry registry;
+  private final ConcurrentHashMap<String, Integer> knownSites;
+  private final Instrumentation inst;
+  private final PrintStream log;
+  private final boolean verbose;
+  private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+  private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+  private final Set<Module> readEdges = ConcurrentHashMap.newKeySet();
+  private final AtomicLong classesRewritten = new AtomicLong();
+  private final AtomicLong classesSkipped = new AtomicLong();
+  private final AtomicLong classesFailed = new AtomicLong();
+  private final AtomicLong sitesRewritten = new AtomicLong();
+  private volatile boolean active = true;
+  private volatile boolean failureReported;
+  private volatile Module mapModule;
+
+  /**
+   * Creates the transformer.
+   *
+   * @param filter which classes may be rewritten
+   * @param target the internal name of the sited HashMap subclass
+   * @param registry the site registry
+   * @param knownSites site ids handed out before (kept across attach and detach)
+   * @param inst used for read edges of named modules; may be null in tests
+   * @param log where failures (and with {@code verbose} every class) are reported
+   */
+  public HashMapSiteTransformer(ClassFilter filter, String target, SiteRegistry registry,
+      ConcurrentHashMap<String, Integer> knownSites, Instrumentation inst, PrintStream log,
+      boolean verbose) {
+    this.filter = filter;
+    this.target = target;
+    this.registry = registry;
+    this.knownSites = knownSites;
+    this.inst = inst;
+    this.log = log;
+    this.verbose = verbose;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className,
+      Class<?> classBeingRedefined, ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    if (!active || classfileBuffer == null
+        || !filter.admits(className, loader == null || loader == platformLoader)
+        || BUSY.get() != null) {
+      return null;
+    }
+    BUSY.set(Boolean.TRUE);
+    try {
+      String loaderName = loaderName(loader);
+      SiteRegistry sites = new ReusingSiteRegistry(knownSites, registry,
+          loaderName + '@' + Integer.toHexString(System.identityHashCode(loader)));
+      SiteTransformer.Result r = SiteTransformer.rewrite(classfileBuffer, loaderName, target, sites);
+      if (r.skipped()) {
+        classesSkipped.incrementAndGet();
+        if (verbose) {
+          log.println("tophash: left " + className + " alone: " + r.skipReason());
+        }
+        return null;
+      }
+      if (r.bytes() == null) {
+        return null;
+      }
+      if (module != null && module.isNamed()) {
+        addReadEdge(module);
+      }
+      classesRewritten.incrementAndGet();
+      sitesRewritten.addAndGet(r.sites());
+      rewritten.add(classKey(loader, className));
+      if (verbose) {
+        log.println("tophash: rewrote " + r.sites() + " site(s) in " + className.replace('/', '.')
+            + " (" + loaderName + ")");
+      }
+      return r.bytes();
+    } catch (Throwable t) {
+      classesFailed.incrementAndGet();
+      if (verbose || !failureReported) {
+        failureReported = true;
+        log.println("tophash: left " + className + " alone after an error: " + t
+            + (verbose ? "" : " (further failures are counted in the report)"));
+      }
+      return null;
+    } finally {
+      BUSY.remove();
+    }
+  }
+
+  /** Lets a named module read the unnamed module of the bootstrap loader, where the map lives. */
+  private void addReadEdge(Module module) throws ClassNotFoundException {
+    if (inst == null || readEdges.contains(module)) {
+      return;
+    }
+    Module m = mapModule;
+    if (m == null) {
+      m = Class.forName(target.replace('/', '.'), false, null).getModule();
+      mapModule = m;
+    }
+    if (!module.canRead(m)) {
+      inst.redefineModule(module, Set.of(m), Map.of(), Map.of(), Set.of(), Map.of());
+    }
+    readEdges.add(module);
+  }
+
+  /** The name of a loader as sites record it: {@code bootstrap}, {@code platform}, {@code app}, ... */
+  public static String loaderName(ClassLoader loader) {
+    if (loader == null) {
+      return "bootstrap";
+    }
+    String name = loader.getName();
+    return name != null ? name : loader.getClass().getName();
+  }
+
+  /** The key under which a rewritten class is remembered for detach. */
+  public static String classKey(ClassLoader loader, String internalName) {
+    return System.identityHashCode(loader) + ":" + internalName;
+  }
+
+  /** Whether {@code c} was rewritten by this transformer (and so must be restored on detach). */
+  public boolean wasRewritten(Class<?> c) {
+    return rewritten.contains(classKey(c.getClassLoader(), c.getName().replace('.', '/')));
+  }
+
+  /** Whether {@code c} passes the filter, so that retransforming it at attach may rewrite it. */
+  public boolean admits(Class<?> c) {
+    ClassLoader l = c.getClassLoader();
+    return filter.admits(c.getName().replace('.', '/'), l == null || l == platformLoader);
+  }
+
+  /** Stops rewriting; classes transformed later (retransformation included) stay as they are. */
+  public void deactivate() {
+    active = false;
+  }
+
+  /** Classes rewritten so far. */
+  public long classesRewritten() { return classesRewritten.get(); }
+
+  /** Classes with sites left alone because of their shape or size. */
+  public long classesSkipped() { return classesSkipped.get(); }
+
+  /** Classes left alone after an unexpected error. */
+  public long classesFailed() { return classesFailed.get(); }
+
+  /** Sites rewritten so far (a class transformed twice counts twice). */
+  public long sitesRewritten() { return sitesRewritten.get(); }
+
+  /** Counts a class that retransformation could not handle. */
+  public void countFailure() {
+    classesFailed.incrementAndGet();
+  }
+}

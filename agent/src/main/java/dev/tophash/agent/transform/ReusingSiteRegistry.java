@@ -1,0 +1,41 @@
+package dev.tophash.agent.transform;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link SiteRegistry} that gives a site the same id every time its class is transformed
+ * again: retransformation after attach, retransformation by another agent, detach and a second
+ * attach. A site is known by its loader, class, method, descriptor, line and its rank among the
+ * sites on that line, so one instance serves one class transformation.
+ */
+public final class ReusingSiteRegistry implements SiteRegistry {
+  private final Map<String, Integer> known;
+  private final SiteRegistry delegate;
+  private final String loaderKey;
+  private final Map<String, Integer> seenInThisClass = new HashMap<>();
+
+  /**
+   * Creates the registry for one class transformation.
+   *
+   * @param known ids handed out so far, shared by every transformation of the agent
+   * @param delegate the real registry
+   * @param loaderKey identifies the defining loader instance
+   */
+  public ReusingSiteRegistry(ConcurrentHashMap<String, Integer> known, SiteRegistry delegate,
+      String loaderKey) {
+    this.known = known;
+    this.delegate = delegate;
+    this.loaderKey = loaderKey;
+  }
+
+  @Override
+  public int register(String className, String methodName, String methodDescriptor,
+      String sourceFile, int line, String loaderName) {
+    String base = loaderKey + ' ' + className + '#' + methodName + methodDescriptor + ':' + line;
+    int rank = seenInThisClass.merge(base, 1, Integer::sum);
+    return known.computeIfAbsent(base + '#' + rank, k ->
+        delegate.register(className, methodName, methodDescriptor, sourceFile, line, loaderName));
+  }
+}

@@ -1,0 +1,105 @@
+package dev.tophash.agent.transform;
+
+import java.nio.charset.StandardCharsets;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Rewrites the HashMap allocation sites of one class file: bytes in, bytes out, no agent and no
+ * class loading involved. The {@link java.lang.instrument.ClassFileTransformer} wraps this with
+ * filtering, counting and error containment; tests call it directly.
+ */
+public final class SiteTransformer {
+  private static final byte[] HASH_MAP_UTF8 =
+      HashMapSiteRewriter.HASH_MAP.getBytes(StandardCharsets.UTF_8);
+
+  private SiteTransformer() {}
+
+  /** The outcome of rewriting one class. */
+  public static final class Result {
+    /** Nothing to rewrite. */
+    static final Result UNCHANGED = new Result(null, 0, null);
+
+    private final byte[] bytes;
+    private final int sites;
+    private final String skipReason;
+
+    Result(byte[] bytes, int sites, String skipReason) {
+      this.bytes = bytes;
+      this.sites = sites;
+      this.skipReason = skipReason;
+    }
+
+    /** The rewritten class file, or null when the class stays as it was. */
+    public byte[] bytes() { return bytes; }
+
+    /** The number of sites rewritten. */
+    public int sites() { return sites; }
+
+    /** Why a class with sites was left alone, or null. */
+    public String skipReason() { return skipReason; }
+
+    /** Whether the class holds sites but was left alone. */
+    public boolean skipped() { return skipReason != null; }
+  }
+
+  /**
+   * Rewrites one class.
+   *
+   * @param classFile the class file
+   * @param loaderName the defining loader's name, recorded with each site
+   * @param target the internal name of the sited HashMap subclass to allocate
+   * @param registry where the sites are registered
+   * @return the result; never null. Classes that cannot be parsed or have an unexpected shape
+   *     come back {@linkplain Result#skipped() skipped}; nothing is registered for them
+   */
+  public static Result rewrite(byte[] classFile, String loaderName, String target,
+      SiteRegistry registry) {
+    if (!mayHaveSites(classFile)) {
+      return Result.UNCHANGED;
+    }
+    ClassReader reader;
+    try {
+      reader = new ClassReader(classFile);
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      return new Result(null, 0, "unreadable class file (" + e + ")");
+    }
+    if ((reader.getAccess() & Opcodes.ACC_MODULE) != 0) {
+      return Result.UNCHANGED;
+    }
+    ClassWriter writer = new ClassWriter(reader, 0);
+    SiteRewritingClassVisitor visitor =
+        new SiteRewritingClassVisitor(writer, loaderName, target, registry);
+    try {
+      reader.accept(visitor, 0);
+    } catch (HashMapSiteRewriter.UnexpectedShapeException e) {
+      return new Result(null, 0, e.getMessage());
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      return new Result(null, 0, "unreadable class file (" + e + ")");
+    }
+    if (visitor.sites() == 0) {
+      return Result.UNCHANGED;
+    }
+    return new Result(writer.toByteArray(), visitor.sites(), null);
+  }
+
+  /** Whether the class file mentions {@code java/util/HashMap} at all (a byte search, no parse). */
+  static boolean mayHaveSites(byte[] b) {
+    byte first = HASH_MAP_UTF8[0];
+    int last = b.length - HASH_MAP_UTF8.length;
+    outer:
+    for (int i = 0; i <= last; i++) {
+      if (b[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < HASH_MAP_UTF8.length; j++) {
+        if (b[i + j] != HASH_MAP_UTF8[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
