@@ -1,0 +1,66 @@
+package dev.tophash.map;
+
+import com.google.common.collect.testing.MapTestSuiteBuilder;
+import com.google.common.collect.testing.TestStringMapGenerator;
+import com.google.common.collect.testing.features.CollectionFeature;
+import com.google.common.collect.testing.features.CollectionSize;
+import com.google.common.collect.testing.features.MapFeature;
+import java.util.Map;
+import junit.framework.Test;
+import junit.framework.TestCase;
+import junit.framework.TestSuite;
+
+/**
+ * Guava testlib's map conformance suite with the features Guava tests {@code java.util.HashMap}
+ * with, for TophashMap and its views; once on a fresh map, once on a map built large enough to be
+ * in the middle of a grow (old and new arrays coexisting) when the suite's operations run.
+ */
+public class TophashMapGuavaSuiteTest extends TestCase {
+
+  public static Test suite() {
+    TestSuite suite = new TestSuite("TophashMap conformance");
+    suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
+          @Override
+          protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+            Map<String, String> map = new TophashMap<>();
+            for (Map.Entry<String, String> e : entries) {
+              map.put(e.getKey(), e.getValue());
+            }
+            return map;
+          }
+        })
+        .named("TophashMap")
+        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
+            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
+            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
+            CollectionSize.ANY)
+        .createTestSuite());
+    suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
+          @Override
+          protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+            // 9 keys into B=0 finishes its grow at once; 14 into a B=1 map starts a grow from
+            // 2 old buckets, and filler removed again keeps the map mid-grow at B >= 2.
+            TophashMap<String, String> map = new TophashMap<>(14);
+            for (int i = 0; i < 200; i++) {
+              map.put("filler" + i, "x");
+            }
+            for (int i = 0; i < 200; i++) {
+              map.remove("filler" + i);
+            }
+            for (Map.Entry<String, String> e : entries) {
+              map.put(e.getKey(), e.getValue());
+            }
+            return map;
+          }
+        })
+        .named("TophashMap after churn")
+        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
+            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
+            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
+            CollectionSize.ANY)
+        .createTestSuite());
+    return suite;
+  }
+}
