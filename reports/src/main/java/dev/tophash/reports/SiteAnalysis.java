@@ -175,11 +175,11 @@ public final class SiteAnalysis {
     if (mean <= POOR_MEAN_PROBE && fpRate <= POOR_FALSE_POSITIVE_RATE && longProbes == 0) {
       return;
     }
-    advice.add(Fmt.f("poor hashCode: mean probe %.1f slots (p99 %s, max %s), false positives "
-            + "%s of operations, %s long probes; a uniform hash at <= 6.5 entries per bucket "
-            + "stays near 4 slots and 3%% -> give the key class a hashCode() that spreads its "
-            + "fields (few distinct or constant hashes collide)",
-        mean, Fmt.count(Hist.at(probes, 99)), Fmt.count(Hist.max(probes)), Fmt.percent(fpRate),
+    advice.add(Fmt.f("poor hashCode: mean probe %.1f slots (p99 %s, max %s), %.2f false positives "
+            + "per operation, %s long probes; a uniform hash at <= 6.5 entries per bucket stays "
+            + "near 4 slots and 0.03 false positives -> give the key class a hashCode() that "
+            + "spreads its fields (few distinct or constant hashes collide)",
+        mean, Fmt.count(Hist.at(probes, 99)), Fmt.count(Hist.max(probes)), fpRate,
         Fmt.count(longProbes)));
   }
 

@@ -54,7 +54,9 @@ public final class CompareText {
         extra = Fmt.f(" (maps %s, ops %s)", Fmt.shortCount(s.counter(Counter.MAPS)),
             Fmt.shortCount(s.recordedOperations()));
       }
-      out.append(line).append(Fmt.left(r.key() + extra, WIDTH - line.length())).append('\n');
+      String key = r.key() + extra;
+      int room = WIDTH - line.length();
+      out.append(line).append(key.length() <= room ? key : Fmt.left(key, room)).append('\n');
     }
     int shown = 0;
     for (Comparison.SiteResult r : c.sites()) {

@@ -226,6 +226,10 @@ public final class JsonReport {
       throw new ReportFileException(file, "truncated: the JSON ends early (line "
           + e.getLocation().getLineNr() + ")", e);
     } catch (JsonParseException e) {
+      if (String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
+        throw new ReportFileException(file, "truncated: the JSON ends early (line "
+            + e.getLocation().getLineNr() + ")", e);
+      }
       throw new ReportFileException(file, "not valid JSON (line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
     } catch (ReportFileException e) {

@@ -146,7 +146,7 @@ public final class SummaryText {
           + Fmt.right(s.histogram(Metric.TOMBSTONE_PERMILLE).getTotalCount() == 0 ? "-"
               : tombP90 + "\u2030", 10)
           + "  ";
-      out.append(line).append(Fmt.left(s.site().key(), WIDTH - line.length())).append('\n');
+      out.append(line).append(cut(s.site().key(), WIDTH - line.length())).append('\n');
     }
     if (ranked.size() > shown) {
       out.append(Fmt.f("  ... and %d more active sites (see report.json)%n", ranked.size() - shown));
@@ -216,6 +216,10 @@ public final class SummaryText {
         out.append(Fmt.wrap(line, WIDTH, ind + "- ", ind + "  "));
       }
     }
+  }
+
+  private static String cut(String s, int width) {
+    return s.length() <= width ? s : Fmt.left(s, width);
   }
 
   private static String c(SiteSnapshot s, Counter c) {
