@@ -1,0 +1,132 @@
+package dev.tophash.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Keys whose hashCode or equals throw, keys that change, and maps that contain themselves. */
+class HostileKeysTest {
+  static final class Boom extends RuntimeException {
+    Boom(String m) {
+      super(m);
+    }
+  }
+
+  /** A key that can be told to throw from hashCode or equals. */
+  static final class Fickle {
+    final int id;
+    boolean throwHash;
+    boolean throwEquals;
+
+    Fickle(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public int hashCode() {
+      if (throwHash) {
+        throw new Boom("hashCode " + id);
+      }
+      return id % 7;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (throwEquals) {
+        throw new Boom("equals " + id);
+      }
+      return o instanceof Fickle f && f.id == id;
+    }
+  }
+
+  private static TophashMap<Object, Object> filled(int n) {
+    TophashMap<Object, Object> m = new TophashMap<>();
+    for (int i = 0; i < n; i++) {
+      m.put(new Fickle(i), i);
+    }
+    return m;
+  }
+
+  @Test
+  void throwingHashCodeReachesTheCallerAndLeavesTheMapAsItWas() {
+    for (int n : new int[] {0, 5, 13, 100, 1000}) {
+      TophashMap<Object, Object> m = filled(n);
+      Map<Object, Object> before = new HashMap<>(m);
+      Fickle bad = new Fickle(-1);
+      bad.throwHash = true;
+      assertThrows(Boom.class, () -> m.put(bad, 1));
+      assertThrows(Boom.class, () -> m.computeIfAbsent(bad, k -> 1));
+      if (n > 0) {
+        assertThrows(Boom.class, () -> m.get(bad));
+        assertThrows(Boom.class, () -> m.remove(bad));
+        assertThrows(Boom.class, () -> m.containsKey(bad));
+      }
+      assertEquals(before, m);
+      m.checkInvariants();
+      m.put(new Fickle(-2), 2);
+      assertEquals(n + 1, m.size());
+    }
+  }
+
+  @Test
+  void throwingEqualsReachesTheCallerAndLeavesTheContentsAsTheyWere() {
+    TophashMap<Object, Object> m = filled(200);
+    Map<Object, Object> before = new HashMap<>(m);
+    Fickle bad = new Fickle(3);
+    bad.throwEquals = true;
+    // bad is the argument, so its equals is what the map calls, as HashMap does.
+    assertThrows(Boom.class, () -> m.put(bad, 1));
+    assertThrows(Boom.class, () -> m.get(bad));
+    assertThrows(Boom.class, () -> m.remove(bad));
+    assertEquals(before, m);
+    m.checkInvariants();
+  }
+
+  @Test
+  void aKeyWhoseHashCodeThrowsAfterInsertionSurvivesEvacuation() {
+    TophashMap<Object, Object> m = new TophashMap<>();
+    Fickle k = new Fickle(1_000_001);
+    m.put(k, "v");
+    k.throwHash = true;
+    for (int i = 0; i < 10_000; i++) {
+      m.put(i, i);
+    }
+    assertEquals(10_001, m.size());
+    int found = 0;
+    for (Object key : m.keySet()) {
+      if (key == k) {
+        found++;
+      }
+    }
+    assertEquals(1, found, "still there, reachable by iteration");
+  }
+
+  @Test
+  void aMapThatContainsItselfPrintsAndHashesAsHashMapDoes() {
+    TophashMap<Object, Object> m = new TophashMap<>();
+    HashMap<Object, Object> h = new HashMap<>();
+    m.put("self", m);
+    h.put("self", h);
+    assertEquals(h.toString(), m.toString());
+    assertThrows(StackOverflowError.class, () -> h.put(h, 1), "a self key cannot be hashed");
+    assertThrows(StackOverflowError.class, () -> m.put(m, 1), "a self key cannot be hashed");
+    assertEquals(1, m.size());
+    m.checkInvariants();
+    assertThrows(StackOverflowError.class, h::hashCode);
+    assertThrows(StackOverflowError.class, m::hashCode);
+  }
+
+  @Test
+  void negativeCapacityAndBadLoadFactorAreRefusedAsHashMapRefusesThem() {
+    assertThrows(IllegalArgumentException.class, () -> new TophashMap<>(-1));
+    assertThrows(IllegalArgumentException.class, () -> new TophashMap<>(16, 0f));
+    assertThrows(IllegalArgumentException.class, () -> new TophashMap<>(16, Float.NaN));
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.newHashMap(-1));
+    assertThrows(NullPointerException.class, () -> new TophashMap<>((Map<Object, Object>) null));
+    assertTrue(new TophashMap<>(Integer.MAX_VALUE).isEmpty());
+  }
+}
