@@ -27,7 +27,58 @@ public final class AgentInstaller {
   private AgentInstaller() {}
 
   /**
-   * Installs the agent, or runs a CLI command.
+   * Checks the agent argument before the bootstrap jar is appended; touches no map class.
+   * Prints the refusal (bad options, {@code help}, already installed, a command with no agent to
+   * act on) and returns false when there is nothing to install or run.
+   *
+   * @param args the agent argument string
+   * @param attached true for agentmain
+   */
+  public static boolean prepare(String args, boolean attached) {
+    try {
+      if (args != null && args.startsWith(COMMAND_PREFIX)) {
+        synchronized (LOCK) {
+          if (current == null) {
+            result("error: the tophash agent is not installed in this JVM");
+            return false;
+          }
+        }
+        return true;
+      }
+      AgentConfig config;
+      try {
+        config = AgentConfig.parse(args);
+      } catch (IllegalArgumentException e) {
+        String msg = "tophash: " + e.getMessage() + "; valid options: "
+            + AgentConfig.validOptions() + " (agent not installed, the application runs without it)";
+        System.err.println(msg);
+        result("error: " + msg);
+        return false;
+      }
+      if (config.help()) {
+        System.err.print(AgentConfig.helpText());
+        result("error: help printed, agent not installed");
+        return false;
+      }
+      synchronized (LOCK) {
+        if (current != null) {
+          String msg = "tophash: the agent is already installed in this JVM (report -> "
+              + current.reportDir() + "); the second load is ignored";
+          System.err.println(msg);
+          result("error: " + msg);
+          return false;
+        }
+      }
+      return true;
+    } catch (Throwable t) {
+      System.err.println("tophash: agent error, the application continues without it: " + t);
+      return false;
+    }
+  }
+
+  /**
+   * Installs the agent, or runs a CLI command; called after {@link #prepare} accepted the
+   * argument and the bootstrap jar was appended.
    *
    * @param args the agent argument string
    * @param attached true for agentmain (a running JVM), false for premain

@@ -16,8 +16,8 @@ import java.util.jar.JarFile;
  * The agent's entry point: {@code premain}, {@code agentmain} and the command-line {@code main}.
  *
  * <p>This class is a trampoline. It refers to nothing outside {@code java.*} (a structural test
- * reads its constant pool), so it can be loaded before anything else is in place. Its one job is
- * to extract the nested runtime-map jar ({@code dev/tophash/agent/tophash-bootstrap.jar}: the map,
+ * reads its constant pool), so it can be loaded before anything else is in place. Once the
+ * installer has accepted the options, its one job is to extract the nested runtime-map jar ({@code dev/tophash/agent/tophash-bootstrap.jar}: the map,
  * the site registry and the relocated HdrHistogram), append it to the bootstrap class path, and
  * only then hand over, by reflection and by name, to {@code AgentInstaller}, whose classes refer
  * to the map. For {@code main} the same jar goes on a private class loader instead, and the
@@ -64,13 +64,22 @@ public final class Premain {
     System.exit(code);
   }
 
-  /** Appends the bootstrap jar if needed and calls the installer; never throws into the JVM. */
+  /**
+   * Lets the installer check the options, appends the bootstrap jar if they are good and it is
+   * not there yet, then calls the installer; never throws into the JVM. The installer's check
+   * touches no map class, so bad options leave the bootstrap class path (and class data sharing)
+   * alone.
+   */
   private static void start(String args, Instrumentation inst, boolean attached) {
     try {
+      Class<?> installer = Class.forName(INSTALLER, true, Premain.class.getClassLoader());
+      Method prepare = installer.getMethod("prepare", String.class, boolean.class);
+      if (!((Boolean) prepare.invoke(null, args, Boolean.valueOf(attached))).booleanValue()) {
+        return;
+      }
       if (!bootstrapJarAppended()) {
         inst.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar()));
       }
-      Class<?> installer = Class.forName(INSTALLER, true, Premain.class.getClassLoader());
       Method m = installer.getMethod("start", String.class, Instrumentation.class, boolean.class);
       m.invoke(null, args, inst, Boolean.valueOf(attached));
     } catch (Throwable t) {

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Decides which classes the agent may rewrite, from their internal name and defining loader.
  *
- * <p>Never rewritten: the agent's own classes ({@code dev.tophash.}, shaded packages included),
+ * <p>Never rewritten: the agent's own classes ({@code dev.tophash.map}, {@code .agent} with its
+ * shaded packages, {@code .reports}; other {@code dev.tophash} packages such as test fixtures and
+ * benchmarks are application code to the agent),
  * well-known agents and bytecode libraries (they generate or instrument code themselves and may
  * run inside class loading), and lambda proxy classes. JDK classes (loaded by the bootstrap or
  * platform loader, or named {@code java.}, {@code javax.}, {@code jdk.}, {@code sun.},
@@ -16,7 +18,7 @@ import java.util.List;
 public final class ClassFilter {
   /** Prefixes of internal names that are never rewritten. */
   static final String[] NEVER = {
-      "dev/tophash/",
+      "dev/tophash/map/", "dev/tophash/agent/", "dev/tophash/reports/",
       "net/bytebuddy/", "org/objectweb/asm/", "javassist/", "net/sf/cglib/", "org/aspectj/",
       "org/jacoco/", "kotlinx/coroutines/debug/", "io/opentelemetry/javaagent/",
       "co/elastic/apm/agent/", "datadog/trace/", "com/newrelic/", "org/glowroot/",

@@ -62,7 +62,7 @@ public final class SiteTransformer {
     ClassReader reader;
     try {
       reader = new ClassReader(classFile);
-    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       return new Result(null, 0, "unreadable class file (" + e + ")");
     }
     if ((reader.getAccess() & Opcodes.ACC_MODULE) != 0) {
@@ -75,8 +75,9 @@ public final class SiteTransformer {
       reader.accept(visitor, 0);
     } catch (HashMapSiteRewriter.UnexpectedShapeException e) {
       return new Result(null, 0, e.getMessage());
-    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-      return new Result(null, 0, "unreadable class file (" + e + ")");
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      // ASM's answer to class files it cannot parse (truncated, or newer than it knows)
+      return new Result(null, 0, "unsupported class file (" + e + ")");
     }
     if (visitor.sites() == 0) {
       return Result.UNCHANGED;

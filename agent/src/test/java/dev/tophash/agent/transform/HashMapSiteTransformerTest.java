@@ -1,0 +1,91 @@
+package dev.tophash.agent.transform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The ClassFileTransformer around the rewrite: filtering, counting, containment, id reuse. */
+class HashMapSiteTransformerTest {
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private final AtomicInteger ids = new AtomicInteger(100);
+  private final ConcurrentHashMap<String, Integer> known = new ConcurrentHashMap<>();
+
+  private HashMapSiteTransformer transformer(ClassFilter filter) {
+    return new HashMapSiteTransformer(filter, "dev/tophash/map/TophashMap",
+        (c, m, d, s, l, n) -> ids.incrementAndGet(), known, null,
+        new PrintStream(log, true, StandardCharsets.UTF_8), false);
+  }
+
+  private static byte[] allocations() throws IOException {
+    return HashMapSiteRewriterTest.bytesOf(HashMapSiteTransformerTest.class.getClassLoader(),
+        "dev/tophash/agent/fixtures/Allocations.class");
+  }
+
+  @Test
+  void rewritesAdmittedClassesAndCounts() throws IOException {
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    ClassLoader app = getClass().getClassLoader();
+    byte[] out = t.transform(null, app, "com/fixture/Allocations", null, null,
+        allocations());
+    assertNotNull(out);
+    assertEquals(1, t.classesRewritten());
+    assertTrue(t.sitesRewritten() >= 15, "sites: " + t.sitesRewritten());
+    assertEquals("", log.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sameClassTransformedAgainReusesItsSiteIds() throws IOException {
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    ClassLoader app = getClass().getClassLoader();
+    t.transform(null, app, "com/fixture/Allocations", null, null, allocations());
+    int after = ids.get();
+    t.transform(null, app, "com/fixture/Allocations", null, null, allocations());
+    assertEquals(after, ids.get(), "retransformation registered new sites");
+  }
+
+  @Test
+  void filteredAndUnchangedClassesGiveNull() throws IOException {
+    HashMapSiteTransformer t =
+        transformer(new ClassFilter(List.of(), List.of("com.fixture.*"), false));
+    assertNull(t.transform(null, getClass().getClassLoader(), "com/fixture/Allocations", null, null,
+        allocations()));
+    HashMapSiteTransformer all = transformer(new ClassFilter(List.of(), List.of(), false));
+    assertNull(all.transform(null, getClass().getClassLoader(), "x/NoMaps", null, null,
+        HashMapSiteRewriterTest.bytesOf(getClass().getClassLoader(),
+            "dev/tophash/agent/fixtures/NoMaps.class")));
+    assertNull(all.transform(null, null, "java/util/HashSet", null, null, new byte[0]));
+    assertEquals(0, all.classesRewritten());
+  }
+
+  @Test
+  void neverThrowsIntoClassLoading() {
+    HashMapSiteTransformer t = new HashMapSiteTransformer(
+        new ClassFilter(List.of(), List.of(), false), "dev/tophash/map/TophashMap",
+        (c, m, d, s, l, n) -> {
+          throw new IllegalStateException("registry broken");
+        }, known, null, new PrintStream(log, true, StandardCharsets.UTF_8), false);
+    byte[] out = null;
+    try {
+      out = t.transform(null, getClass().getClassLoader(), "com/fixture/Allocations",
+          null, null, allocations());
+    } catch (Throwable e) {
+      throw new AssertionError("transform threw", e);
+    }
+    assertNull(out);
+    assertEquals(1, t.classesFailed());
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("registry broken"));
+    byte[] junk = "\u00ca\u00fe\u00ba\u00bejava/util/HashMap".getBytes(StandardCharsets.ISO_8859_1);
+    assertNull(t.transform(null, getClass().getClassLoader(), "a/B", null, null, junk));
+    assertEquals(1, t.classesSkipped());
+  }
+}
