@@ -66,6 +66,11 @@ public final class ReportsCli {
 
   private ReportsCli() {}
 
+  /** Runs the CLI on its own ({@code java -cp ... dev.tophash.reports.cli.ReportsCli compare A B}). */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
   /** Whether {@code command} is one of this CLI's commands. */
   public static boolean handles(String command) {
     return "report".equals(command) || "compare".equals(command) || "merge".equals(command);

@@ -108,9 +108,10 @@ public final class HtmlReport {
         g.writeNumber(total == 0 ? 0 : a.costNanos() / total);
         g.writeNumber(s.counter(Counter.MAPS));
         g.writeNumber(a.operations());
-        g.writeNumber(round2(a.meanProbe()));
-        g.writeNumber(Hist.at(a.probes(), 99));
-        g.writeNumber(Hist.at(s.histogram(Metric.TOMBSTONE_PERMILLE), 90));
+        numOrNull(g, a.operations() == 0 ? Double.NaN : round2(a.meanProbe()));
+        numOrNull(g, a.operations() == 0 ? Double.NaN : Hist.at(a.probes(), 99));
+        Histogram tomb = s.histogram(Metric.TOMBSTONE_PERMILLE);
+        numOrNull(g, tomb.getTotalCount() == 0 ? Double.NaN : Hist.at(tomb, 90));
         g.writeNumber(Math.round(a.pauseNanos()));
         g.writeNumber(a.advice().size());
         g.writeEndArray();
