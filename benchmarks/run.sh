@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Runs the tophash benchmarks and regenerates the tables in benchmarks/RESULTS.md.
+#
+#   benchmarks/run.sh [quick|full] [extra JMH arguments...]
+#
+#   quick  1 fork, 1 s warm-up and 2 x 1 s measurement, a subset of parameters
+#          (about 5 minutes on 2 cores): get/put/churn/iteration/computeIfAbsent at
+#          100k String keys, growing puts, hash flooding; footprint; pauses.
+#   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement);
+#          a couple of hours on 2 cores.
+#
+# Environment:
+#   BENCH_JAVA   space-separated java executables or JDK homes to run on, one after the other
+#                (default: the java on PATH); results go to target/results/jdk<major>/
+#   NO_BUILD=1   use the existing target/benchmarks.jar instead of rebuilding it
+#   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/)
+#
+# Extra arguments go to JMH, e.g. `run.sh quick -p size=1000` or a benchmark regex
+# such as `run.sh full 'MapBenchmark.getHit'` (a regex replaces the mode's selection).
+# Every run builds runtime-map from the working tree (-am), so the numbers describe the
+# TophashMap that is checked out.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+mode="${1:-quick}"
+[ $# -gt 0 ] && shift
+case "$mode" in
+  quick|full) ;;
+  *) echo "usage: $0 [quick|full] [extra JMH arguments...]" >&2; exit 2 ;;
+esac
+
+jar="$here/target/benchmarks.jar"
+if [ "${NO_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
+  echo "== building benchmarks.jar (runtime-map from the working tree, tests skipped)"
+  (cd "$root" && mvn -B -ntp -q -pl benchmarks -am -DskipTests package)
+fi
+
+# JMH selection and options per mode. A regex among the extra arguments replaces the selection.
+extra=("$@")
+has_regex=0
+takes_value=0
+for a in "${extra[@]+"${extra[@]}"}"; do
+  if [ "$takes_value" = 1 ]; then
+    takes_value=0
+  elif [[ "$a" == -* ]]; then
+    case "$a" in
+      -p|-prof|-f|-wi|-i|-w|-r|-t|-bm|-tu|-jvmArgs|-jvmArgsAppend|-jvmArgsPrepend|-e|-rf|-rff|-o)
+        takes_value=1 ;;
+    esac
+  else
+    has_regex=1
+  fi
+done
+
+if [ "$mode" = quick ]; then
+  jmh_opts=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
+  selections=(
+    "MapBenchmark.(getHit|getMiss|putReplace|removeReinsert|iterateEntries|computeIfAbsentHit)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000"
+    "GrowBenchmark.putGrow$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000"
+    "FloodBenchmark"
+  )
+  fp_args=(--types HASHMAP,TOPHASH_OFF,FASTUTIL,UNIFIED)
+  pause_args=(--warmup 2 --rounds 3 --types HASHMAP,TOPHASH_OFF,TOPHASH_FULL)
+else
+  jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  selections=("MapBenchmark" "GrowBenchmark" "FloodBenchmark")
+  fp_args=()
+  pause_args=(--warmup 3 --rounds 5)
+fi
+if [ "$has_regex" = 1 ]; then
+  selections=("")
+fi
+
+javas=(${BENCH_JAVA:-java})
+labels=()
+start_all=$(date +%s)
+for j in "${javas[@]}"; do
+  java_exe="$j"
+  if [ -d "$j" ]; then java_exe="$j/bin/java"; fi
+  major="$("$java_exe" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = //p' | head -1)"
+  label="jdk$major"
+  labels+=("$label")
+  out="$here/target/results/$label"
+  rm -rf "$out"
+  mkdir -p "$out"
+  jvm_extra=(-Djdk.attach.allowAttachSelf=true)
+  if [ "$major" -ge 21 ]; then jvm_extra+=(-XX:+EnableDynamicAgentLoading); fi
+  if [ "$major" -ge 23 ]; then jvm_extra+=(--sun-misc-unsafe-memory-access=allow); fi
+
+  t0=$(date +%s)
+  echo "== $label: JMH ($mode)"
+  n=0
+  for sel in "${selections[@]}"; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    "$java_exe" -jar "$jar" $sel "${jmh_opts[@]}" -prof gc \
+      -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
+      | grep -E '^(# (Benchmark|Parameters):|Benchmark |[A-Za-z]+Benchmark\.[A-Za-z]+ )' || true
+    if [ ! -s "$out/jmh-$n.json" ]; then
+      echo "JMH run $n failed; see $out/jmh.log" >&2
+      exit 1
+    fi
+  done
+  # Merge the JSON arrays of the separate JMH runs into one.
+  {
+    echo "["
+    first=1
+    for f in "$out"/jmh-*.json; do
+      body="$(sed -e '1s/^\[//' -e '$s/\]$//' "$f")"
+      if [ -n "$(echo "$body" | tr -d '[:space:]')" ]; then
+        [ "$first" = 1 ] || echo ","
+        echo "$body"
+        first=0
+      fi
+    done
+    echo "]"
+  } > "$out/jmh.json"
+  rm -f "$out"/jmh-*.json
+  t1=$(date +%s)
+
+  echo "== $label: footprint"
+  "$java_exe" "${jvm_extra[@]}" -Xms4g -Xmx4g -cp "$jar" dev.tophash.bench.FootprintMain \
+    "${fp_args[@]+"${fp_args[@]}"}" --out "$out/footprint.md" 2>"$out/footprint.log"
+  t2=$(date +%s)
+
+  echo "== $label: pauses"
+  "$java_exe" -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "$jar" dev.tophash.bench.PauseMain \
+    "${pause_args[@]}" --out "$out/pauses.md" 2>"$out/pauses.log"
+  t3=$(date +%s)
+
+  "$java_exe" -cp "$jar" dev.tophash.bench.JmhReport "$out/jmh.json" "$out/jmh.md"
+  {
+    echo "- JDK: $("$java_exe" -version 2>&1 | head -1)"
+    echo "  ($("$java_exe" -version 2>&1 | sed -n 2p))"
+    echo "- Durations: JMH $((t1 - t0)) s, footprint $((t2 - t1)) s, pauses $((t3 - t2)) s"
+  } > "$out/jdk.md"
+done
+end_all=$(date +%s)
+
+# Assemble the generated part of RESULTS.md.
+summary="$here/target/results/summary.md"
+{
+  echo "<!-- BEGIN GENERATED by benchmarks/run.sh; do not edit by hand -->"
+  echo
+  echo "## Latest run: \`benchmarks/run.sh $mode${*:+ $*}\`"
+  echo
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), total $(( (end_all - start_all) / 60 )) min $(( (end_all - start_all) % 60 )) s"
+  echo "- Machine: $(nproc) cores (nproc), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1),"
+  echo "  $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work while measuring"
+  echo "- Commit: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
+    "runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- runtime-map 2>/dev/null || echo unknown)" \
+    "$(cd "$root" && [ -n "$(git status --porcelain -- runtime-map 2>/dev/null)" ] && echo '(plus uncommitted changes)')"
+  for label in "${labels[@]}"; do
+    r="$here/target/results/$label"
+    echo
+    echo "### $label"
+    echo
+    cat "$r/jdk.md"
+    echo
+    echo "#### Throughput and allocation (JMH, \`-prof gc\`)"
+    echo
+    sed 's/^#### /##### /' "$r/jmh.md"
+    echo "#### Footprint: bytes per entry of the map's own structures (JOL)"
+    echo
+    cat "$r/footprint.md"
+    echo
+    echo "#### Pauses while growing to 1M entries"
+    echo
+    cat "$r/pauses.md"
+  done
+  echo
+  echo "<!-- END GENERATED -->"
+} > "$summary"
+
+results="$here/RESULTS.md"
+if [ "${NO_UPDATE:-0}" != 1 ]; then
+  if [ -f "$results" ] && grep -q '<!-- BEGIN GENERATED' "$results"; then
+    awk -v f="$summary" '
+      /<!-- BEGIN GENERATED/ { while ((getline line < f) > 0) print line; skip = 1; next }
+      /<!-- END GENERATED -->/ { skip = 0; next }
+      !skip { print }
+    ' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+  else
+    cat "$summary" >> "$results"
+  fi
+  echo "== updated $results"
+fi
+echo "== results in $here/target/results/ (summary.md, <jdk>/jmh.json, jmh.md, footprint.md, pauses.md)"
+echo "== total $((end_all - start_all)) s"
