@@ -1,0 +1,323 @@
+package dev.tophash.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Crafted workloads whose recorded distributions are known exactly. */
+class RecordingTest {
+  private static int siteSeq;
+
+  /** A key with a chosen hash code. */
+  record HashedKey(int id, int hash) {
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HashedKey k && k.id == id;
+    }
+  }
+
+  @AfterEach
+  void restoreDefaults() {
+    Recording.configure(true, 1, 1, false);
+  }
+
+  private static int newSite() {
+    return MapSites.register("test.Recording", "case" + (siteSeq++), "()V", "RecordingTest.java",
+        siteSeq, "app");
+  }
+
+  private static SiteSnapshot snapshotOf(int site) {
+    return MapSites.snapshot(false).sites().get(site);
+  }
+
+  /** Histogram counts at values 0..max, as an array. */
+  private static long[] counts(Histogram h, int max) {
+    long[] c = new long[max + 1];
+    for (int v = 0; v <= max; v++) {
+      c[v] = h.getCountAtValue(v);
+    }
+    return c;
+  }
+
+  @Test
+  void probeLengthsInOneBucketAreSlotPositions() {
+    int site = newSite();
+    TophashMap<Object, Object> m = new TophashMap<>((Void) null, site);
+    // Eight keys with pairwise distinct tophash bytes fill the single bucket of B = 0 in order.
+    List<Integer> keys = new ArrayList<>();
+    Set<Integer> tops = new HashSet<>();
+    for (int k = 0; keys.size() < 8; k++) {
+      if (tops.add(TophashMap.tophash(m.hash(k)))) {
+        keys.add(k);
+      }
+    }
+    for (int k : keys) {
+      m.put(k, k);
+    }
+    for (int k : keys) {
+      assertEquals(k, m.get(k));
+    }
+    int miss = -1;
+    int falseMiss = -1;
+    for (int k = 10_000; miss < 0 || falseMiss < 0; k++) {
+      int t = TophashMap.tophash(m.hash(k));
+      if (!tops.contains(t) && miss < 0) {
+        miss = k;
+      } else if (t == TophashMap.tophash(m.hash(keys.get(2))) && falseMiss < 0) {
+        falseMiss = k;
+      }
+    }
+    assertNull(m.get(miss));
+    assertNull(m.get(falseMiss));
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(1, s.counter(Counter.MAPS));
+    // Insert j scans j full slots then stops at emptyRest: probe j + 1; the 8th finds no empty.
+    assertEquals("[0, 1, 1, 1, 1, 1, 1, 1, 1]",
+        java.util.Arrays.toString(counts(s.histogram(Metric.PROBE_INSERT), 8)));
+    assertEquals(8, s.histogram(Metric.PROBE_INSERT).getTotalCount());
+    assertEquals(8, s.histogram(Metric.PROBE_HIT).getTotalCount());
+    for (int v = 1; v <= 8; v++) {
+      assertEquals(1, s.histogram(Metric.PROBE_INSERT).getCountAtValue(v), "insert probe " + v);
+      assertEquals(1, s.histogram(Metric.PROBE_HIT).getCountAtValue(v), "hit probe " + v);
+    }
+    assertEquals(8, s.histogram(Metric.FALSEPOS_HIT).getCountAtValue(0));
+    // Misses walk the whole full bucket: 8 slots; one of them had a matching tophash.
+    assertEquals(2, s.histogram(Metric.PROBE_MISS).getCountAtValue(8));
+    assertEquals(1, s.histogram(Metric.FALSEPOS_MISS).getCountAtValue(0));
+    assertEquals(1, s.histogram(Metric.FALSEPOS_MISS).getCountAtValue(1));
+    assertEquals(8, s.counter(Counter.INSERTS));
+    assertEquals(10, s.counter(Counter.LOOKUPS));
+  }
+
+  @Test
+  void overflowChainsOfKnownDepth() {
+    int site = newSite();
+    TophashMap<Object, Object> m = new TophashMap<>(100, site); // B = 4, 104 fit: no grow
+    for (int i = 0; i < 20; i++) {
+      m.put(new HashedKey(i, 77), i); // one bucket: 8 + 8 + 4 over a chain of three buckets
+    }
+    assertEquals(2, m.shape().noverflow());
+    assertEquals(19, m.get(new HashedKey(19, 77)));
+    SiteSnapshot s = snapshotOf(site);
+    // Insert i examines i slots with an equal tophash (all false positives), then the next slot.
+    for (int i = 0; i < 20; i++) {
+      assertEquals(1, s.histogram(Metric.FALSEPOS_INSERT).getCountAtValue(i), "false positives " + i);
+    }
+    assertEquals(1, s.histogram(Metric.PROBE_HIT).getCountAtValue(20), "bucket 3, slot 4");
+    assertEquals(1, s.histogram(Metric.FALSEPOS_HIT).getCountAtValue(19));
+    assertEquals(2, s.counter(Counter.OVERFLOW_BUCKETS));
+    // Insert i < 8 stops at emptyRest in slot i (probe i + 1); inserts 8 and 16 walk a full chain
+    // to its end (probe 8 and 16); insert 9 + j stops at slot j + 1 of the overflow bucket.
+    Histogram ins = s.histogram(Metric.PROBE_INSERT);
+    assertEquals(2, ins.getCountAtValue(8));
+    assertEquals(2, ins.getCountAtValue(16));
+    assertEquals(0, ins.getCountAtValue(9));
+    assertEquals(0, ins.getCountAtValue(17));
+    for (int v : new int[] {1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 18, 19, 20}) {
+      assertEquals(1, ins.getCountAtValue(v), "insert probe " + v);
+    }
+  }
+
+  @Test
+  void tombstonesAfterKnownDeletes() {
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>(1000, site);
+    for (int i = 0; i < 1000; i++) {
+      m.put(i, i);
+    }
+    for (int i = 0; i < 1000; i += 2) {
+      m.remove(i);
+    }
+    SiteSnapshot s = snapshotOf(site);
+    Histogram t = s.histogram(Metric.TOMBSTONES);
+    assertEquals(500, t.getTotalCount(), "one sample per delete");
+    assertTrue(t.getCountAtValue(m.shape().tombstones()) >= 1, "the last delete's sample");
+    assertEquals(500, s.counter(Counter.DELETES));
+    assertEquals(500, s.histogram(Metric.PROBE_DELETE).getTotalCount());
+    assertTrue(m.shape().tombstones() > 0 && m.shape().tombstones() <= 500);
+    Histogram share = s.histogram(Metric.TOMBSTONE_PERMILLE);
+    assertEquals(500, share.getTotalCount());
+    assertTrue(share.getMaxValue() <= 500 * 1000 / 1000 + 5, "share of 500 deletes among 1000");
+  }
+
+  @Test
+  void evacuationStepsPerGrowAreCountedExactly() {
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>((Void) null, site);
+    int growWrites = 0;
+    int grows = 0;
+    for (int i = 0; i < 20_000; i++) {
+      boolean growingBefore = m.shape().growing();
+      int bBefore = m.shape().b();
+      m.put(i, i);
+      if (growingBefore || m.shape().b() != bBefore) {
+        growWrites++; // every write during a grow, and the one that starts it, does grow work
+      }
+      if (m.shape().b() != bBefore) {
+        grows++;
+      }
+    }
+    for (int i = 0; i < 100; i++) {
+      if (m.shape().growing()) {
+        growWrites++;
+      }
+      m.remove(-i - 1); // deletes of absent keys do grow work too
+    }
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(growWrites, s.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+    assertEquals(grows, s.counter(Counter.DOUBLING_GROWS));
+    assertEquals(grows, s.histogram(Metric.GROW_START_NANOS).getTotalCount());
+    long finished = s.histogram(Metric.GROW_WRITES).getTotalCount();
+    assertEquals(m.shape().growing() ? grows - 1 : grows, finished);
+    assertEquals(finished, s.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+    assertEquals(m.shape().b(), (int) s.histogram(Metric.FINAL_B).getMaxValue());
+    assertEquals(1, s.histogram(Metric.FINAL_B).getTotalCount());
+    assertEquals(1, s.histogram(Metric.PEAK_SIZE).getCountAtValue(16384), "20,000 entries: level 2^14");
+    assertEquals(1, s.histogram(Metric.PEAK_SIZE).getTotalCount());
+  }
+
+  @Test
+  void sampledOperationsAndTrackedMaps() {
+    Recording.configure(true, 4, 3, false);
+    int site = newSite();
+    List<TophashMap<Integer, Integer>> maps = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      maps.add(new TophashMap<>(0, site));
+    }
+    for (TophashMap<Integer, Integer> m : maps) {
+      for (int i = 0; i < 400; i++) {
+        m.put(i, i);
+      }
+    }
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(9, s.counter(Counter.MAPS));
+    assertEquals(3, s.counter(Counter.MAPS_TRACKED));
+    assertEquals(3 * 400 / 4, s.counter(Counter.INSERTS), "1 in 4 operations of 3 tracked maps");
+  }
+
+  @Test
+  void offRecordsNothing() {
+    Recording.configure(false, 1, 1, false);
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>(0, site);
+    for (int i = 0; i < 1000; i++) {
+      m.put(i, i);
+      m.get(i);
+    }
+    assertNull(m.rec);
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(0, s.counter(Counter.MAPS));
+    assertEquals(0, s.recordedOperations());
+  }
+
+  @Test
+  void intervalsFromAnotherThreadAddUpExactly() throws Exception {
+    int site = newSite();
+    int threads = 4;
+    int mapsPerThread = 50;
+    int keys = 500;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int n = 0; n < mapsPerThread; n++) {
+          TophashMap<Integer, Integer> m = new TophashMap<>((Void) null, site);
+          for (int i = 0; i < keys; i++) {
+            m.put(i, i);
+          }
+          for (int i = 0; i < keys; i++) {
+            m.get(i);
+            m.get(-i - 1);
+          }
+        }
+      });
+      w.start();
+      workers.add(w);
+    }
+    long inserts = 0;
+    long lookups = 0;
+    long hits = 0;
+    long evac = 0;
+    AtomicBoolean done = new AtomicBoolean();
+    start.countDown();
+    while (!done.get()) {
+      done.set(workers.stream().noneMatch(Thread::isAlive));
+      ProfileSnapshot interval = MapSites.snapshot(true);
+      SiteSnapshot s = interval.sites().get(site);
+      inserts += s.counter(Counter.INSERTS);
+      lookups += s.counter(Counter.LOOKUPS);
+      hits += s.histogram(Metric.PROBE_HIT).getTotalCount();
+      evac += s.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+      Thread.sleep(1);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    SiteSnapshot last = MapSites.snapshot(true).sites().get(site);
+    inserts += last.counter(Counter.INSERTS);
+    lookups += last.counter(Counter.LOOKUPS);
+    hits += last.histogram(Metric.PROBE_HIT).getTotalCount();
+    evac += last.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+    long total = (long) threads * mapsPerThread * keys;
+    assertEquals(total, inserts);
+    assertEquals(2 * total, lookups);
+    assertEquals(total, hits);
+    SiteSnapshot cumulative = snapshotOf(site);
+    assertEquals(total, cumulative.counter(Counter.INSERTS));
+    assertEquals(evac, cumulative.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+    assertEquals(threads * mapsPerThread, cumulative.counter(Counter.MAPS));
+  }
+
+  @Test
+  void racesAreCountedOrThrownAsConfigured() throws Exception {
+    Recording.configure(true, 1, 1, true);
+    int site = newSite();
+    TophashMap<Integer, Integer> shared = new TophashMap<>((Void) null, site);
+    List<Throwable> thrown = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int base = t * 1_000_000;
+      Thread w = new Thread(() -> {
+        for (int i = 0; i < 200_000; i++) {
+          try {
+            shared.put(base + (i & 4095), i);
+            shared.remove(base + ((i + 2048) & 4095));
+          } catch (java.util.ConcurrentModificationException e) {
+            thrown.add(e);
+          } catch (RuntimeException e) {
+            // racy misuse may surface as HashMap's own exceptions; never a hang
+          }
+        }
+      });
+      ts.add(w);
+      w.start();
+    }
+    for (Thread w : ts) {
+      w.join(60_000);
+      assertTrue(!w.isAlive(), "a racing writer hung");
+    }
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(thrown.size(), s.counter(Counter.CONCURRENT_WRITES));
+    assertTrue(thrown.isEmpty() || thrown.get(0).getMessage().equals("concurrent map writes"));
+  }
+}
