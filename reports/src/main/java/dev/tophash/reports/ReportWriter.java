@@ -1,9 +1,6 @@
 package dev.tophash.reports;
 
 import dev.tophash.map.ProfileSnapshot;
-import dev.tophash.reports.hgrm.HgrmWriter;
-import dev.tophash.reports.html.HtmlReport;
-import dev.tophash.reports.json.JsonReport;
 import dev.tophash.reports.text.SummaryText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,11 +13,7 @@ import java.nio.file.Path;
  * plots the interval series of {@code intervals.hlog} when the directory holds one.
  */
 public final class ReportWriter {
-  /** The file names inside a report directory. */
-  public static final String SUMMARY = "summary.txt";
-  public static final String JSON = "report.json";
-  public static final String HGRM = "hgrm";
-  public static final String HTML = "report.html";
+  /** The interval log's name inside a report directory (see {@link ReportFormat} for the rest). */
   public static final String HLOG = "intervals.hlog";
 
   private ReportWriter() {}
@@ -43,19 +36,17 @@ public final class ReportWriter {
       throw new IOException("cannot create report directory " + dir + ": "
           + AtomicFiles.describe(e), e);
     }
-    String text = SummaryText.render(report);
-    AtomicFiles.writeText(dir.resolve(SUMMARY), w -> w.write(text));
-    AtomicFiles.writeBytes(dir.resolve(JSON), out -> JsonReport.write(report, out));
-    HgrmWriter.write(report, dir.resolve(HGRM));
-    Report withSeries = report;
+    Report page = report;
     if (report.intervals().isEmpty() && Files.isRegularFile(dir.resolve(HLOG))) {
       try {
-        withSeries = report.withIntervals(IntervalSeries.read(dir.resolve(HLOG)));
+        page = report.withIntervals(IntervalSeries.read(dir.resolve(HLOG)));
       } catch (IOException | RuntimeException e) {
-        withSeries = report; // the page is still worth writing without its time series
+        page = report; // the page is still worth writing without its time series
       }
     }
-    Report page = withSeries;
-    AtomicFiles.writeText(dir.resolve(HTML), w -> HtmlReport.writeReport(page, text, w));
+    String text = SummaryText.render(report);
+    for (ReportFormat f : ReportFormat.values()) {
+      f.write(f == ReportFormat.HTML ? page : report, text, dir.resolve(f.fileName()));
+    }
   }
 }

@@ -313,5 +313,14 @@ class CompareMergeTest {
         () -> ReportWriter.write(dir, Fixtures.report()));
     assertTrue(e.getMessage().startsWith("cannot write " + dir.resolve("summary.txt") + ": "),
         e.getMessage());
+    // text comes first: when the JSON cannot be written the summary is already there
+    Path second = Files.createDirectories(tmp.resolve("second"));
+    Files.createDirectories(second.resolve("report.json.tmp").resolve("blocker"));
+    e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> ReportWriter.write(second, Fixtures.report()));
+    assertTrue(e.getMessage().startsWith("cannot write " + second.resolve("report.json") + ": "),
+        e.getMessage());
+    assertTrue(Files.isRegularFile(second.resolve("summary.txt")));
+    assertTrue(!Files.exists(second.resolve("summary.txt.tmp")));
   }
 }

@@ -169,8 +169,8 @@ public final class HtmlReport {
           g.writeNumber(round2(r.worstRatio()));
         }
         probeCells(g, r.a(), r.b());
-        g.writeNumber(r.a() == null ? 0 : Math.round(new SiteAnalysis(r.a()).pauseNanos()));
-        g.writeNumber(r.b() == null ? 0 : Math.round(new SiteAnalysis(r.b()).pauseNanos()));
+        numOrNull(g, r.a() == null ? Double.NaN : Math.round(new SiteAnalysis(r.a()).pauseNanos()));
+        numOrNull(g, r.b() == null ? Double.NaN : Math.round(new SiteAnalysis(r.b()).pauseNanos()));
         g.writeEndArray();
       }
       g.writeEndArray();
@@ -276,7 +276,7 @@ public final class HtmlReport {
         continue;
       }
       g.writeStartObject();
-      g.writeStringField("title", grp.title + " over time (p99 and max per interval)");
+      g.writeStringField("title", grp.title + " per interval (p99; max dotted)");
       g.writeStringField("unit", grp.unit);
       g.writeStringField("kind", "time");
       g.writeBooleanField("logY", grp.logY);

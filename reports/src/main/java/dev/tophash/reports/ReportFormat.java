@@ -1,0 +1,61 @@
+package dev.tophash.reports;
+
+import dev.tophash.reports.hgrm.HgrmWriter;
+import dev.tophash.reports.html.HtmlReport;
+import dev.tophash.reports.json.JsonReport;
+import dev.tophash.reports.text.SummaryText;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The formats of a report directory, in the order they are written: cheapest and most useful
+ * first, so a shutdown cut short still leaves the text. (The interval log is written while the
+ * application runs, by {@link IntervalLog}.)
+ */
+public enum ReportFormat {
+  /** {@code summary.txt}: the ranked sites and their advice. */
+  TEXT("summary.txt") {
+    @Override
+    void write(Report report, String summary, Path target) throws IOException {
+      AtomicFiles.writeText(target, w -> w.write(summary));
+    }
+  },
+  /** {@code report.json}: everything, histograms whole. */
+  JSON("report.json") {
+    @Override
+    void write(Report report, String summary, Path target) throws IOException {
+      AtomicFiles.writeBytes(target, out -> JsonReport.write(report, out));
+    }
+  },
+  /** {@code hgrm/}: one percentile distribution per site and metric. */
+  HGRM("hgrm") {
+    @Override
+    void write(Report report, String summary, Path target) throws IOException {
+      HgrmWriter.write(report, target);
+    }
+  },
+  /** {@code report.html}: one self-contained page. */
+  HTML("report.html") {
+    @Override
+    void write(Report report, String summary, Path target) throws IOException {
+      AtomicFiles.writeText(target, w -> HtmlReport.writeReport(report, summary, w));
+    }
+  };
+
+  private final String fileName;
+
+  ReportFormat(String fileName) {
+    this.fileName = fileName;
+  }
+
+  /** The file (or directory) name inside a report directory. */
+  public String fileName() { return fileName; }
+
+  /** Writes this format of {@code report} to {@code target}; {@code summary} is its rendered text. */
+  abstract void write(Report report, String summary, Path target) throws IOException;
+
+  /** Writes this format of {@code report} into the report directory {@code dir}. */
+  public void writeInto(Report report, Path dir) throws IOException {
+    write(report, SummaryText.render(report), dir.resolve(fileName));
+  }
+}
