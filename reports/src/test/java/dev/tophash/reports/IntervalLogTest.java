@@ -76,6 +76,18 @@ class IntervalLogTest {
   }
 
   @Test
+  void histogramLogProcessorSelectsOneSiteMetric() throws Exception {
+    Path log = twoIntervals();
+    Path out = tmp.resolve("processed");
+    new org.HdrHistogram.HistogramLogProcessor(new String[] {"-i", log.toString(), "-tag",
+        "com.example.Queue#drain:99#1.probe.delete", "-o", out.toString(),
+        "-outputValueUnitRatio", "1"}).run();
+    List<String> hgrm = Files.readAllLines(Path.of(out + ".hgrm"));
+    assertTrue(hgrm.stream().anyMatch(l -> l.startsWith("#[Max     =         3.00, Total count    =          900]")),
+        hgrm.toString());
+  }
+
+  @Test
   void seriesReadsItBack() throws Exception {
     IntervalSeries s = IntervalSeries.read(twoIntervals());
     List<IntervalSeries.Point> p = s.points(Fixtures.CACHE, Metric.PROBE_HIT);

@@ -69,7 +69,7 @@ public final class HgrmWriter {
    * The file name for one site's metric: the site key with every character outside
    * {@code [A-Za-z0-9._-]} replaced by {@code _} (cut to {@value #MAX_STEM} characters), a dash
    * and 8 hex digits of the key's CRC-32 (so keys that sanitize alike stay apart), the metric tag
-   * and {@code .hgrm}. Example: {@code com.example.Cache_load_42-1c291ca3.probe.hit.hgrm}.
+   * and {@code .hgrm}. Example: {@code com.example.Cache_load_42-8c3e0747.probe.hit.hgrm}.
    */
   public static String fileName(String siteKey, Metric m) {
     StringBuilder stem = new StringBuilder();
