@@ -26,10 +26,15 @@ public enum Counter {
   OVERFLOW_BUCKETS("overflowBuckets"),
   /** Writes that found another write in progress on the same map (best effort). */
   CONCURRENT_WRITES("concurrentWrites"),
-  /** Operations that reached a probe length beyond the collision-resistance limit. */
+  /** Inserts that probed more than 64 slots of keys sharing one tophash (colliding hash codes). */
   LONG_PROBES("longProbes"),
   /** impl=hashmap only: puts that crossed HashMap's resize threshold. */
-  RESIZES("resizes");
+  RESIZES("resizes"),
+  /**
+   * Maps that switched to collision-resistant hashing after an insert probed a chain of keys with
+   * equal hash codes longer than the limit: possible hash flooding.
+   */
+  FLOODING("hashFlooding");
 
   private final String tag;
 

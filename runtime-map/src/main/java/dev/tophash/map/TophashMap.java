@@ -76,6 +76,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   static final int BUCKET_SIZE = 8;
   static final int LOAD_NUM = 13;
   static final int LOAD_DEN = 2;
+  /** Buckets of one chain an insert may walk, among equal tophashes, before flooding is suspected. */
+  static final int FLOOD_CHAIN = 8;
   /** The largest B a map may reach: 2^26 buckets, 16·2^26 references in one array. */
   static final int MAX_B = 26;
 
@@ -120,6 +122,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   transient int rnd;
   transient int ownModCount;
   transient int writeStamp;
+  /** Whether String keys are hashed by content under {@link #stringSeed} (hash flooding seen). */
+  transient boolean hardened;
+  transient long stringSeed;
 
   final int site;
   /** This thread's recording buffer of the site, or null when this map does not record. */
@@ -352,10 +357,29 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * match Go's only with a hash that spreads sequential keys randomly rather than evenly.
    */
   final long hash(Object maskedKey) {
+    if (hardened && maskedKey instanceof String) {
+      return contentHash((String) maskedKey, stringSeed);
+    }
     long z = maskedKey.hashCode() ^ seed;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
+  }
+
+  /**
+   * The collision-resistant hash of a String's content under a secret per-map seed, used once a
+   * map has seen hash flooding: keys chosen to share {@code String.hashCode()} no longer collide.
+   * Each char goes through a multiply and a rotation, which breaks the algebra that defeats plain
+   * polynomial hashes modulo 2^64; the result gets the same finaliser as ordinary hashes.
+   */
+  static long contentHash(String s, long secret) {
+    long h = secret ^ s.length();
+    for (int i = 0, n = s.length(); i < n; i++) {
+      h = Long.rotateLeft((h ^ s.charAt(i)) * 0x9E3779B97F4A7C15L, 29) + secret;
+    }
+    h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+    h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+    return h ^ (h >>> 31);
   }
 
   static int tophash(long h) {
@@ -625,6 +649,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         ka = of.kv[c];
         link = of.next[c][ti];
       }
+      if (chain >= FLOOD_CHAIN && falsePositives >= FLOOD_CHAIN * 6 && floodDetected(k)) {
+        h = hash(k); // rebuilt with content hashes: hash again and scan again
+        top = tophash(h);
+        pattern = LO * top;
+        continue;
+      }
       if (old == null && (overLoadFactor(count + 1L, b) || tooManyOverflowBuckets(noverflow, b))
           && b < MAX_B) {
         hashGrow();
@@ -820,6 +850,63 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int o = id - n;
     return ovf.next[ovf.chunk(o)][ovf.within(o)];
+  }
+
+  /**
+   * An insert walked {@link #FLOOD_CHAIN} or more buckets of keys sharing its tophash: with a
+   * well-mixed hash that happens only when their hash codes are equal. Counts the event; when the
+   * chain's keys are Strings, switches the map to content hashing (once) and rebuilds it, the
+   * defence HashMap gets from tree bins. Returns whether the map was rebuilt.
+   */
+  private boolean floodDetected(Object key) {
+    SiteBuffer r = rec;
+    if (r != null) {
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.counters[Counter.LONG_PROBES.ordinal()]++;
+    }
+    if (hardened || !(key instanceof String)) {
+      return false;
+    }
+    if (r != null) {
+      r.counters[Counter.FLOODING.ordinal()]++;
+    }
+    rebuildHardened();
+    return true;
+  }
+
+  /** Re-inserts every entry under content hashing, keeping B; an O(n) pause paid once per map. */
+  @SuppressWarnings("unchecked")
+  private void rebuildHardened() {
+    int n = count;
+    Object[] keys = new Object[n];
+    Object[] values = new Object[n];
+    int i = 0;
+    for (Cursor c = new Cursor(); c.advance() && i < n; i++) {
+      keys[i] = c.key;
+      values[i] = c.value;
+    }
+    SiteBuffer r = rec;
+    int stamp = writeStamp;
+    rec = null;
+    try {
+      hardened = true;
+      stringSeed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+      old = null;
+      allocateTable(b);
+      count = 0;
+      noverflow = 0;
+      nevacuate = 0;
+      evacuated = 0;
+      tombstones = 0;
+      for (int j = 0; j < i; j++) {
+        putVal((K) unmaskNull(keys[j]), (V) values[j], false);
+      }
+    } finally {
+      rec = r;
+      writeStamp = stamp;
+    }
   }
 
   /** Go's newoverflow: the next spare or a new bucket, linked after bucket {@code id}; returns it. */
@@ -1804,6 +1891,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     c.tombstones = tombstones;
     c.seed = seed;
     c.rnd = rnd;
+    c.hardened = hardened;
+    c.stringSeed = stringSeed;
     return c;
   }
 

@@ -1,0 +1,70 @@
+package dev.tophash.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Many distinct keys sharing one hashCode: the map must not degrade into one long chain. */
+class HashFloodingTest {
+  /** Distinct strings with one String.hashCode(): concatenations of "Aa" and "BB" blocks. */
+  static List<String> collidingStrings(int n) {
+    List<String> out = new ArrayList<>(n);
+    int bits = 32 - Integer.numberOfLeadingZeros(n);
+    for (int i = 0; i < n; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int b = 0; b < bits; b++) {
+        sb.append(((i >>> b) & 1) == 0 ? "Aa" : "BB");
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  @Test
+  void collidingStringKeysSwitchTheMapToContentHashing() {
+    List<String> keys = collidingStrings(50_000);
+    assertEquals(1, keys.stream().mapToInt(String::hashCode).distinct().count());
+    int site = MapSites.register("test.Flood", "strings", "()V", "HashFloodingTest.java", 1, "app");
+    TophashMap<String, Integer> m = new TophashMap<>((Void) null, site);
+    for (int i = 0; i < keys.size(); i++) {
+      m.put(keys.get(i), i);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(i, m.get(keys.get(i)));
+    }
+    assertTrue(m.hardened);
+    m.checkInvariants();
+    SiteSnapshot s = MapSites.snapshot(false).sites().get(site);
+    assertEquals(1, s.counter(Counter.FLOODING));
+    assertTrue(s.histogram(Metric.PROBE_HIT).getValueAtPercentile(99) < 64,
+        "lookups stay short after the switch: p99 " + s.histogram(Metric.PROBE_HIT).getValueAtPercentile(99));
+    // Removal, iteration and clone keep working in the hardened mode.
+    for (int i = 0; i < keys.size(); i += 2) {
+      assertEquals(i, m.remove(keys.get(i)));
+    }
+    assertEquals(25_000, m.size());
+    @SuppressWarnings("unchecked")
+    TophashMap<String, Integer> c = (TophashMap<String, Integer>) m.clone();
+    assertEquals(m, c);
+    c.checkInvariants();
+  }
+
+  @Test
+  void collidingNonStringKeysAreCountedAndStillCorrect() {
+    int site = MapSites.register("test.Flood", "objects", "()V", "HashFloodingTest.java", 2, "app");
+    TophashMap<Object, Integer> m = new TophashMap<>((Void) null, site);
+    for (int i = 0; i < 2_000; i++) {
+      m.put(new DifferentialTest.HashedKey(i, 5), i);
+    }
+    for (int i = 0; i < 2_000; i++) {
+      assertEquals(i, m.get(new DifferentialTest.HashedKey(i, 5)));
+    }
+    m.checkInvariants();
+    SiteSnapshot s = MapSites.snapshot(false).sites().get(site);
+    assertTrue(s.counter(Counter.LONG_PROBES) > 0);
+    assertEquals(0, s.counter(Counter.FLOODING));
+  }
+}
