@@ -61,6 +61,9 @@ public final class Fmt {
     if (Math.abs(v) >= 100_000) {
       return shortCount(Math.round(v));
     }
+    if (Math.abs(v) >= 1_000) {
+      return f("%,.0f", v);
+    }
     return f("%.2f", v);
   }
 

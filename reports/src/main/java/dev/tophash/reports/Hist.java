@@ -43,6 +43,18 @@ public final class Hist {
     return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile);
   }
 
+  /**
+   * A value of {@code m} as it should be read: {@code map.peak} records powers of two, which
+   * HdrHistogram reports as the top of their bucket (512 as 515), so those snap back to the
+   * power of two; every other metric's value is returned as is.
+   */
+  public static long shown(Metric m, Histogram h, long value) {
+    if (m != Metric.PEAK_SIZE || value <= 0) {
+      return value;
+    }
+    return Long.highestOneBit(h.lowestEquivalentValue(value));
+  }
+
   /** The maximum recorded value (its highest equivalent), or 0 for an empty histogram. */
   public static long max(Histogram h) {
     return h.getTotalCount() == 0 ? 0 : h.getMaxValue();

@@ -138,8 +138,8 @@ public final class SiteAnalysis {
       return;
     }
     double perMap = (double) grows / maps;
-    long p50 = Hist.at(peak, 50);
-    long p90 = Hist.at(peak, 90);
+    long p50 = Hist.shown(Metric.PEAK_SIZE, peak, Hist.at(peak, 50));
+    long p90 = Hist.shown(Metric.PEAK_SIZE, peak, Hist.at(peak, 90));
     if (perMap < PRESIZE_GROWS_PER_MAP || p90 == 0) {
       return;
     }
@@ -216,7 +216,8 @@ public final class SiteAnalysis {
     Histogram start = site.histogram(Metric.GROW_START_NANOS);
     Histogram step = site.histogram(Metric.EVAC_STEP_NANOS);
     Histogram resize = site.histogram(Metric.RESIZE_NANOS);
-    long peak = Hist.max(site.histogram(Metric.PEAK_SIZE));
+    Histogram peaks = site.histogram(Metric.PEAK_SIZE);
+    long peak = Hist.shown(Metric.PEAK_SIZE, peaks, Hist.max(peaks));
     if (Hist.max(total) >= PAUSE_GROW_NANOS || Hist.max(start) >= PAUSE_GROW_NANOS
         || Hist.max(step) >= PAUSE_STEP_NANOS) {
       advice.add(Fmt.f("growth pauses: grow start p99 %s max %s; evacuation step p99 %s max %s; "

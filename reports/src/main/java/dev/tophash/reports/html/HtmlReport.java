@@ -47,7 +47,7 @@ public final class HtmlReport {
   /** The chart groups: metrics plotted together, with the group's title, unit and y scale. */
   enum Group {
     PROBES("probe length", "slots", false, Hist.PROBES),
-    FALSEPOS("false positives per operation", "equals calls", false, Hist.FALSEPOS),
+    FALSEPOS("false positives", "equals calls per op", false, Hist.FALSEPOS),
     TOMBSTONES("tombstones", "slots", false, Metric.TOMBSTONES, Metric.EVAC_RECLAIMED),
     TOMB_SHARE("tombstone share", "per mille", false, Metric.TOMBSTONE_PERMILLE),
     PAUSES("pauses and grows", "ns", true, Metric.EVAC_STEP_NANOS, Metric.GROW_START_NANOS,
@@ -233,7 +233,7 @@ public final class HtmlReport {
     for (Group grp : Group.values()) {
       List<Metric> present = new ArrayList<>();
       for (Metric m : grp.metrics) {
-        if (nonEmpty(a, m) || nonEmpty(b, m)) {
+        if (informative(a, m) || informative(b, m)) {
           present.add(m);
         }
       }
@@ -268,7 +268,7 @@ public final class HtmlReport {
     for (Group grp : Group.values()) {
       List<Metric> present = new ArrayList<>();
       for (Metric m : grp.metrics) {
-        if (!series.points(key, m).isEmpty()) {
+        if (series.points(key, m).stream().anyMatch(p -> p.max() > 0)) {
           present.add(m);
         }
       }
@@ -276,7 +276,7 @@ public final class HtmlReport {
         continue;
       }
       g.writeStartObject();
-      g.writeStringField("title", grp.title + " per interval (p99; max dotted)");
+      g.writeStringField("title", grp.title + " per interval");
       g.writeStringField("unit", grp.unit);
       g.writeStringField("kind", "time");
       g.writeBooleanField("logY", grp.logY);
@@ -300,6 +300,11 @@ public final class HtmlReport {
       g.writeEndArray();
       g.writeEndObject();
     }
+  }
+
+  /** Whether a metric has something to plot: recorded, and not only zeros. */
+  private static boolean informative(SiteSnapshot s, Metric m) {
+    return nonEmpty(s, m) && s.histogram(m).getMaxValue() > 0;
   }
 
   private static boolean nonEmpty(SiteSnapshot s, Metric m) {

@@ -196,9 +196,9 @@ public final class SummaryText {
           .append(Fmt.right(Fmt.shortCount(h.getTotalCount()), 8))
           .append(Fmt.right(Fmt.mean(h.getMean(), m.unit()), 9));
       for (double p : Hist.PERCENTILES) {
-        table.append(Fmt.right(Fmt.value(h.getValueAtPercentile(p), m.unit()), 9));
+        table.append(Fmt.right(Fmt.value(Hist.shown(m, h, h.getValueAtPercentile(p)), m.unit()), 9));
       }
-      table.append(Fmt.right(Fmt.value(h.getMaxValue(), m.unit()), 9)).append('\n');
+      table.append(Fmt.right(Fmt.value(Hist.shown(m, h, h.getMaxValue()), m.unit()), 9)).append('\n');
     }
     if (table.length() > 0) {
       out.append(ind).append(Fmt.left("metric", 20)).append(Fmt.left("unit", 9))
