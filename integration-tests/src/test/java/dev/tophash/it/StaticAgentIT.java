@@ -1,0 +1,121 @@
+package dev.tophash.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tophash.it.apps.DemoApp;
+import dev.tophash.it.apps.QuietApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code -javaagent} at start-up: the demo on each JDK of the matrix, and the default filters. */
+class StaticAgentIT {
+  static final String DEMO = DemoApp.class.getName();
+
+  @ParameterizedTest(name = "JDK {0}")
+  @ValueSource(ints = {17, 25})
+  void demoOnEachJdk(int feature) throws IOException {
+    Jdk jdk = Jdk.find(feature);
+    assumeTrue(jdk != null, "JDK " + feature + " is not installed (tophash.it.extraJavas)");
+
+    RunResult plain = JvmRun.main(DemoApp.class).name("demo-plain-" + feature).jdk(jdk).run();
+    plain.assertExitCode(0);
+    RunResult agent = JvmRun.main(DemoApp.class).name("demo-agent-" + feature).jdk(jdk)
+        .agent("interval=500ms").run();
+    agent.assertExitCode(0);
+
+    assertEquals(plain.stdout(), agent.stdout(), "the demo's output changed under the agent");
+    assertEquals(4, RunResult.lines(agent.stdout()).size(), agent::toString);
+    assertEquals(plain.stderrLines(), agent.appStderrLines(), "stderr beyond the agent's line");
+    agent.assertOnlyStartupLine();
+
+    Path dir = agent.reportDir();
+    for (String f : List.of("summary.txt", "report.json", "report.html", "intervals.hlog")) {
+      assertTrue(Files.size(dir.resolve(f)) > 0, f + " is empty or missing");
+    }
+    try (Stream<Path> hgrm = Files.list(dir.resolve("hgrm"))) {
+      assertTrue(hgrm.anyMatch(p -> p.getFileName().toString().endsWith(".hgrm")), "no hgrm files");
+    }
+    assertTrue(agent.reportFile("intervals.hlog").contains("#[Histogram log format version 1.3]"),
+        "intervals.hlog is not an HdrHistogram log");
+    assertTrue(agent.reportFile("report.html").contains("<html"), "report.html is not HTML");
+
+    // Every demo site, with its real class, method and line, in the JSON and in the summary.
+    Report report = agent.report();
+    String summary = agent.summary();
+    String[][] sites = {
+        {"orders", "loadOrders"}, {"cells", "priceCells"}, {"window", "slidingWindow"},
+        {"words", "countWords"}};
+    for (String[] s : sites) {
+      int line = Sources.line(DemoApp.class, s[0]);
+      Report.Site site = report.site(DEMO, s[1], line, "app");
+      assertEquals("DemoApp.java", site.sourceFile());
+      assertTrue(site.counter("maps") >= 1, () -> "no map counted at " + site);
+      assertTrue(site.operations() > 0, () -> "no operation counted at " + site);
+      assertTrue(summary.contains(DEMO + "#" + s[1] + ":" + line),
+          () -> "summary.txt does not name " + s[1] + ":" + line + "\n" + summary);
+      assertTrue(summary.contains("DemoApp.java:" + line), () -> "summary.txt lacks DemoApp.java:" + line);
+    }
+    assertEquals(4, report.activeSites(DEMO).size(), () -> "demo sites: " + report.activeSites(DEMO));
+    assertEquals(4, report.site(DEMO, "loadOrders", Sources.line(DemoApp.class, "orders"), "app")
+        .counter("maps"), "loadOrders builds one map a day for 4 days");
+    assertEquals(1_000_000, report.site(DEMO, "slidingWindow", Sources.line(DemoApp.class, "window"), "app")
+        .counter("inserts"));
+    assertTrue(report.site(DEMO, "slidingWindow", Sources.line(DemoApp.class, "window"), "app")
+        .counter("deletes") >= 990_000);
+
+    // The advice a person acts on: presize, hashCode, churn.
+    String lower = summary.toLowerCase(java.util.Locale.ROOT);
+    assertTrue(lower.contains("presize"), "no presizing advice\n" + summary);
+    assertTrue(lower.contains("hashcode"), "no hashCode advice\n" + summary);
+    assertTrue(lower.contains("tombstone") || lower.contains("churn"), "no churn advice\n" + summary);
+    assertEquals(report.run().path("impl").asText(), "tophash");
+  }
+
+  @Test
+  @AgentRun(main = QuietApp.class)
+  void appWithoutMapsOfItsOwnGetsAnEmptyReport(RunResult r) {
+    r.assertExitCode(0).assertOnlyStartupLine();
+    assertTrue(r.stdout().startsWith("seen 10007 groups {0=1000"), r::toString);
+    Report report = r.report();
+    assertTrue(report.activeSites("java.").isEmpty(),
+        () -> "JDK maps were rewritten without jdk=true: " + report.activeSites("java."));
+    assertTrue(report.activeSites("dev.tophash.it.").isEmpty(), "QuietApp has no HashMap site");
+    assertTrue(Files.isRegularFile(r.reportDir().resolve("summary.txt")));
+  }
+
+  @Test
+  @AgentRun(main = QuietApp.class, agentArgs = "jdk=true")
+  void jdkMapsOnlyWithJdkTrue(RunResult r) {
+    r.assertExitCode(0).assertOnlyStartupLine();
+    assertTrue(r.stdout().startsWith("seen 10007 groups {0=1000"), r::toString);
+    Report report = r.report();
+    assertFalse(report.activeSites("java.util.HashSet").isEmpty(),
+        () -> "with jdk=true HashSet's map should be a site: " + report.sites());
+    Report.Site hashSet = report.activeSites("java.util.HashSet").get(0);
+    assertTrue(hashSet.line() > 0, "JDK sites keep their real line: " + hashSet);
+    assertEquals("bootstrap", hashSet.loaderName());
+  }
+
+  /**
+   * The agent's promise: nothing on stderr but its one start-up line. HotSpot adds a warning of
+   * its own ({@link RunResult#CDS_WARNING}) whenever class data sharing is on and an agent appends
+   * to the bootstrap class path, which the other tests tolerate and this one does not.
+   */
+  @Test
+  @AgentRun(main = DemoApp.class, args = "20")
+  void stderrHoldsOnlyTheStartupLine(RunResult r) {
+    r.assertExitCode(0);
+    List<String> err = r.stderrLines();
+    assertEquals(1, err.size(), () -> "stderr should be the start-up line alone, was:\n" + r.stderr());
+    assertTrue(RunResult.STARTUP_LINE.matcher(err.get(0)).matches(), err.get(0));
+  }
+}
