@@ -151,12 +151,14 @@ public final class AgentInstaller {
           if (parts.length > 1 && parts[1].startsWith("report=")) {
             dir = AgentConfig.parse(parts[1]).reportDir(ProcessHandle.current().pid());
           }
-          result(s.writeReport(dir, "dump"));
+          java.nio.file.Path target = dir;
+          result(dev.tophash.agent.transform.HashMapSiteTransformer.withoutRewriting(
+              () -> s.writeReport(target, "dump")));
           break;
         }
         case "detach":
           current = null;
-          result(s.detach());
+          result(dev.tophash.agent.transform.HashMapSiteTransformer.withoutRewriting(s::detach));
           System.setProperty(STATE_PROPERTY, "detached");
           break;
         default:

@@ -80,11 +80,14 @@ final class ProfilingSession {
     }
     warmUp();
     inst.addTransformer(transformer, true);
-    if (attached) {
-      retransformLoadedClasses();
-    }
+    // After attach: the application's classes. With premain: the JDK classes loaded before it
+    // (HashSet, Collectors, ...) when jdk=true; otherwise the filter admits next to nothing yet.
+    retransformLoadedClasses();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    Thread t = new Thread(this::backgroundLoop, "tophash-interval");
+    Thread t = new Thread(() -> HashMapSiteTransformer.withoutRewriting(() -> {
+      backgroundLoop();
+      return null;
+    }), "tophash-interval");
     t.setDaemon(true);
     intervalThread = t;
     t.start();
@@ -184,7 +187,8 @@ final class ProfilingSession {
     try {
       Profiler.register(new Profiler(config.raw(), config.impl().optionValue(),
           reportDir.toString(), transformer::classesRewritten, transformer::classesSkipped,
-          () -> writeReport(reportDir, "dump (JMX)")));
+          () -> HashMapSiteTransformer.withoutRewriting(
+              () -> writeReport(reportDir, "dump (JMX)"))));
       mbeanRegistered = true;
     } catch (Throwable t) {
       err.println("tophash: MBean " + Profiler.OBJECT_NAME + " not registered: " + t);
@@ -304,14 +308,15 @@ final class ProfilingSession {
   /** The shutdown hook: final interval, final report, within the budget; never throws. */
   private void onShutdown() {
     try {
-      Thread worker = new Thread(() -> {
+      Thread worker = new Thread(() -> HashMapSiteTransformer.withoutRewriting(() -> {
         try {
           stopBackground();
           writeReport(reportDir, "shutdown");
         } catch (Throwable t) {
           err.println("tophash: report at shutdown failed: " + t);
         }
-      }, "tophash-final-report");
+        return null;
+      }), "tophash-final-report");
       worker.setDaemon(true);
       worker.start();
       worker.join(SHUTDOWN_BUDGET_MILLIS);

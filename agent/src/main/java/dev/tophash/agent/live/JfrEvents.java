@@ -1,5 +1,6 @@
 package dev.tophash.agent.live;
 
+import dev.tophash.agent.transform.HashMapSiteTransformer;
 import dev.tophash.map.Counter;
 import dev.tophash.map.MapSites;
 import dev.tophash.map.Metric;
@@ -30,7 +31,7 @@ public final class JfrEvents {
 
     @Override
     public void run() {
-      emitGrows(MapSites.snapshot(false), previous);
+      HashMapSiteTransformer.withoutRewriting(() -> emitGrows(MapSites.snapshot(false), previous));
     }
   };
 
@@ -39,7 +40,8 @@ public final class JfrEvents {
 
     @Override
     public void run() {
-      emitEvacuation(MapSites.snapshot(false), previous);
+      HashMapSiteTransformer.withoutRewriting(
+          () -> emitEvacuation(MapSites.snapshot(false), previous));
     }
   };
 

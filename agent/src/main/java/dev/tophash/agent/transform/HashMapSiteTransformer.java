@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It returns null (no change) for every class it does not rewrite, and never throws into class
  * loading: a class it cannot rewrite is left as it was and counted as skipped (an unexpected
  * shape) or failed (any other throwable, reported once on stderr). A class loaded while this
- * thread is already transforming (possible with {@code jdk=true}) is left alone.
+ * thread is already transforming (possible with {@code jdk=true}), or by the agent's own work
+ * ({@link #withoutRewriting}), is left alone.
  *
  * <p>Rewritten classes in named modules get a read edge to the bootstrap loader's unnamed module,
  * where the map lives; without it their first allocation would fail with
@@ -110,6 +111,22 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
       return null;
     } finally {
       BUSY.remove();
+    }
+  }
+
+  /**
+   * Runs {@code work} with rewriting off for the current thread: classes that the agent's own
+   * work loads (report writers, JMX, JFR) are left alone.
+   */
+  public static <T> T withoutRewriting(java.util.function.Supplier<T> work) {
+    Boolean before = BUSY.get();
+    BUSY.set(Boolean.TRUE);
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        BUSY.remove();
+      }
     }
   }
 

@@ -119,6 +119,32 @@ class StaticAgentIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void jdkClassesOnlyWhenAskedAndAttributedToTheJdk(String java) throws Exception {
+    String cp = Jvm.appClassPath();
+    String app = dev.tophash.it.apps.JdkMapsApp.class.getName();
+    Path byDefault = tmp.resolve("default.tsv");
+    Jvm.Result plain = Jvm.run(Jvm.java(java,
+        "-javaagent:" + Jvm.agentJar() + "=report=" + tmp.resolve("r1") + ",interval=off",
+        "-Dsites.out=" + byDefault, "-cp", cp, app));
+    assertEquals(0, plain.exitCode, plain.toString());
+    assertEquals("java.util.HashMap\t-", probe(byDefault).get("toMap"), "JDK excluded by default");
+
+    Path withJdk = tmp.resolve("jdk.tsv");
+    Jvm.Result jdk = Jvm.run(Jvm.java(java,
+        "-javaagent:" + Jvm.agentJar() + "=report=" + tmp.resolve("r2") + ",interval=off,jdk=true",
+        "-Dsites.out=" + withJdk, "-cp", cp, app));
+    assertEquals(0, jdk.exitCode, jdk.toString());
+    assertEquals(plain.stdout, jdk.stdout);
+    Map<String, String> seen = probe(withJdk);
+    assertTrue(seen.get("toMap").matches("dev\\.tophash\\.map\\.TophashMap\tjava\\.util\\.stream\\.Collectors#toMap:\\d+"),
+        seen.get("toMap"));
+    assertTrue(seen.get("groupingBy").matches("dev\\.tophash\\.map\\.TophashMap\tjava\\.util\\.stream\\.Collectors#groupingBy:\\d+"),
+        seen.get("groupingBy"));
+    assertEquals(1, Jvm.agentLines(jdk.stderr).size(), jdk.stderr);
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void badOptionsAreRefusedAndTheApplicationRunsUnchanged(String java) throws Exception {
     String cp = Jvm.appClassPath();
     Jvm.Result plain = Jvm.run(Jvm.java(java, "-cp", cp, SitesApp.class.getName(), "5"));
