@@ -423,6 +423,22 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * evacuated; never moves data.
    */
   private Object lookup(Object key, boolean forRemove) {
+    try {
+      return lookup0(key, forRemove);
+    } catch (RuntimeException e) {
+      if (raceFailure(e) == e) {
+        throw e;
+      }
+      try {
+        repair();
+        return lookup0(key, forRemove); // once more on the repaired table
+      } catch (RuntimeException again) {
+        throw raceFailure(again);
+      }
+    }
+  }
+
+  private Object lookup0(Object key, boolean forRemove) {
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -572,6 +588,23 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   @SuppressWarnings("unchecked")
   private V putVal(K key, V value, boolean onlyIfAbsent) {
+    try {
+      return putVal0(key, value, onlyIfAbsent);
+    } catch (RuntimeException e) {
+      if (raceFailure(e) == e) {
+        throw e;
+      }
+      try {
+        repair();
+        return putVal0(key, value, onlyIfAbsent); // once more on the repaired table
+      } catch (RuntimeException again) {
+        throw raceFailure(again);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private V putVal0(K key, V value, boolean onlyIfAbsent) {
     Object k = maskNull(key);
     long h = hash(k);
     int stamp = beginWrite();
@@ -705,6 +738,22 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * into emptyRest sweeping backwards, across chain buckets.
    */
   private Object removeVal(Object key, Object value, boolean matchValue) {
+    try {
+      return removeVal0(key, value, matchValue);
+    } catch (RuntimeException e) {
+      if (raceFailure(e) == e) {
+        throw e;
+      }
+      try {
+        repair();
+        return removeVal0(key, value, matchValue); // once more on the repaired table
+      } catch (RuntimeException again) {
+        throw raceFailure(again);
+      }
+    }
+  }
+
+  private Object removeVal0(Object key, Object value, boolean matchValue) {
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -1128,6 +1177,94 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /**
+   * The exception to throw for {@code e}: an ArrayIndexOutOfBounds or NullPointer exception
+   * raised by this map's own code can only come from another thread changing the table under
+   * this operation (unsynchronized sharing), and becomes a ConcurrentModificationException, as
+   * HashMap's callers expect from misuse; anything else (the keys' own exceptions) is rethrown
+   * unchanged.
+   */
+  static RuntimeException raceFailure(RuntimeException e) {
+    if (e instanceof ArrayIndexOutOfBoundsException || e instanceof NullPointerException
+        || e instanceof NegativeArraySizeException) {
+      StackTraceElement[] trace = e.getStackTrace();
+      if (trace.length > 0 && trace[0].getClassName().startsWith("dev.tophash.map.")) {
+        ConcurrentModificationException cme =
+            new ConcurrentModificationException("concurrent map read and map write");
+        cme.initCause(e);
+        return cme;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * Rebuilds a consistent table from every entry still reachable in any array, after racing
+   * threads left the table inconsistent (detected by an internal exception). Best effort, as
+   * HashMap under races is: entries lost by the race stay lost, but the map works again.
+   */
+  @SuppressWarnings("unchecked")
+  private void repair() {
+    java.util.ArrayList<Object> found = new java.util.ArrayList<>();
+    Old o = old;
+    if (o != null) {
+      collect(o.tops, o.kv, found);
+      collectOverflow(o.ovf, found);
+    }
+    collect(tops, kv, found);
+    collectOverflow(ovf, found);
+    SiteBuffer r = rec;
+    int stamp = writeStamp;
+    rec = null;
+    try {
+      old = null;
+      int bb = bucketShiftForHint(found.size() / 2);
+      b = bb;
+      mask = (1 << bb) - 1;
+      allocateTable(bb);
+      count = 0;
+      noverflow = 0;
+      nevacuate = 0;
+      evacuated = 0;
+      tombstones = 0;
+      ownModCount++;
+      for (int i = 0; i < found.size(); i += 2) {
+        putVal0((K) unmaskNull(found.get(i)), (V) found.get(i + 1), false);
+      }
+    } finally {
+      rec = r;
+      writeStamp = stamp;
+    }
+  }
+
+  private static void collect(long[] ta, Object[] ka, java.util.List<Object> out) {
+    if (ta == null || ka == null) {
+      return;
+    }
+    int n = Math.min(ta.length, ka.length >> 4);
+    for (int bucket = 0; bucket < n; bucket++) {
+      long t = ta[bucket];
+      for (int i = 0; i < BUCKET_SIZE; i++) {
+        Object k = ka[(bucket << 4) + (i << 1)];
+        if (state(t, i) >= MIN_TOP_HASH && k != null) {
+          out.add(k);
+          out.add(ka[(bucket << 4) + (i << 1) + 1]);
+        }
+      }
+    }
+  }
+
+  private static void collectOverflow(Overflow of, java.util.List<Object> out) {
+    if (of == null) {
+      return;
+    }
+    long[][] ts = of.tops;
+    Object[][] ks = of.kv;
+    for (int c = 0; c < Math.min(ts.length, ks.length); c++) {
+      collect(ts[c], ks[c], out);
+    }
+  }
+
   /* ---------------- Recording -------------- */
 
   private SiteBuffer rebind() {
@@ -1380,6 +1517,22 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * write-through of {@code Map.Entry.setValue}). Returns false when the key is absent.
    */
   private boolean setExisting(Object key, Object value) {
+    try {
+      return setExisting0(key, value);
+    } catch (RuntimeException e) {
+      if (raceFailure(e) == e) {
+        throw e;
+      }
+      try {
+        repair();
+        return setExisting0(key, value); // once more on the repaired table
+      } catch (RuntimeException again) {
+        throw raceFailure(again);
+      }
+    }
+  }
+
+  private boolean setExisting0(Object key, Object value) {
     Object k = maskNull(key);
     if (count == 0) {
       return false;
@@ -1476,6 +1629,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     /** Moves to the next entry; false at the end. */
     boolean advance() {
+      try {
+        return advance0();
+      } catch (RuntimeException e) {
+        throw raceFailure(e);
+      }
+    }
+
+    private boolean advance0() {
       for (;;) {
         while (slot < BUCKET_SIZE) {
           int i = slot++;
