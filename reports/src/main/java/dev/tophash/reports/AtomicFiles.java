@@ -37,6 +37,10 @@ public final class AtomicFiles {
   public static void writeBytes(Path file, Body<OutputStream> body) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        Files.createDirectories(parent);
+      }
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
         body.writeTo(out);
       }

@@ -82,6 +82,22 @@ public final class Merger {
     return new Report(run, snap);
   }
 
+  /** Two recordings of one site key (two class loaders, or two JVMs) as one: counters summed, histograms added. */
+  public static SiteSnapshot combine(SiteSnapshot a, SiteSnapshot b) {
+    long[] c = a.counters();
+    for (Counter k : Counter.values()) {
+      c[k.ordinal()] += b.counter(k);
+    }
+    EnumMap<Metric, Histogram> hs = new EnumMap<>(Metric.class);
+    for (Metric m : Metric.values()) {
+      Histogram h = SiteSnapshot.newHistogram();
+      h.add(a.histogram(m));
+      h.add(b.histogram(m));
+      hs.put(m, h);
+    }
+    return new SiteSnapshot(a.site(), c, hs);
+  }
+
   private static RunInfo mergeRuns(List<Report> reports) {
     RunInfo out = RunInfo.blank();
     for (Report r : reports) {

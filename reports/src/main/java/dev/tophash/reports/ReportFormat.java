@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The formats of a report directory, in the order they are written: cheapest and most useful
- * first, so a shutdown cut short still leaves the text. (The interval log is written while the
- * application runs, by {@link IntervalLog}.)
+ * The formats of a report directory, in the order they are written: the text first (cheapest
+ * and most read), the JSON (everything, for the tools), the page, and last {@code hgrm/} (one
+ * file per site and metric: the slowest for many sites, and redundant with the JSON), so a
+ * shutdown cut short loses the least. (The interval log is written while the application runs,
+ * by {@link IntervalLog}.)
  */
 public enum ReportFormat {
   /** {@code summary.txt}: the ranked sites and their advice. */
@@ -27,18 +29,18 @@ public enum ReportFormat {
       AtomicFiles.writeBytes(target, out -> JsonReport.write(report, out));
     }
   },
-  /** {@code hgrm/}: one percentile distribution per site and metric. */
-  HGRM("hgrm") {
-    @Override
-    void write(Report report, String summary, Path target) throws IOException {
-      HgrmWriter.write(report, target);
-    }
-  },
   /** {@code report.html}: one self-contained page. */
   HTML("report.html") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
       AtomicFiles.writeText(target, w -> HtmlReport.writeReport(report, summary, w));
+    }
+  },
+  /** {@code hgrm/}: one percentile distribution per site and metric. */
+  HGRM("hgrm") {
+    @Override
+    void write(Report report, String summary, Path target) throws IOException {
+      HgrmWriter.write(report, target);
     }
   };
 

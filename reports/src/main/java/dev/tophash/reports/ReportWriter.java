@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes every report format into one directory: {@code summary.txt} first (cheapest, so a
- * shutdown cut short still leaves it), then {@code report.json}, {@code hgrm/} and
- * {@code report.html}. Each file goes through a temporary name and an atomic rename. The HTML
- * plots the interval series of {@code intervals.hlog} when the directory holds one.
+ * Writes every report format into one directory, in {@link ReportFormat} order: {@code summary.txt}
+ * first (cheapest, so a shutdown cut short still leaves it), then {@code report.json},
+ * {@code report.html} and {@code hgrm/}. Each goes through a temporary name and an atomic rename.
+ * The HTML plots the interval series of {@code intervals.hlog} when the directory holds one.
  */
 public final class ReportWriter {
   /** The interval log's name inside a report directory (see {@link ReportFormat} for the rest). */
@@ -19,8 +19,8 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   /**
-   * Writes summary.txt, report.json, hgrm/ and report.html into {@code dir} (created if needed),
-   * each through a temporary file and an atomic rename.
+   * Writes summary.txt, report.json, report.html and hgrm/ into {@code dir} (created if needed),
+   * each through a temporary name and an atomic rename.
    *
    * @throws IOException naming the file that could not be written and why
    */

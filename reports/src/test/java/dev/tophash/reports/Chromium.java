@@ -35,12 +35,17 @@ final class Chromium {
 
   /** Runs chromium headless on {@code page} with {@code extra} arguments (the machine has no network). */
   static Run run(Path binary, Path page, Path profile, String... extra) throws IOException, InterruptedException {
+    return run(binary, page.toUri().toString(), profile, extra);
+  }
+
+  /** Runs chromium headless on {@code url}. */
+  static Run run(Path binary, String url, Path profile, String... extra) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox",
         "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
         "--enable-logging=stderr", "--v=0"));
     cmd.addAll(List.of(extra));
-    cmd.add(page.toUri().toString());
+    cmd.add(url);
     Path out = Files.createTempFile(profile.getParent(), "chromium", ".out");
     Path err = Files.createTempFile(profile.getParent(), "chromium", ".err");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

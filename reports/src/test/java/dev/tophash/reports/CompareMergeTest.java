@@ -169,6 +169,39 @@ class CompareMergeTest {
   }
 
   @Test
+  void oneKeyFromTwoClassLoadersIsOneSite() {
+    Fixtures.Site again = Fixtures.cache();
+    Report twice = new Report(Fixtures.run("tophash"), Fixtures.snapshot(Fixtures.cache(), again));
+    Comparison c = new Comparison(twice, Fixtures.report(), 0.1);
+    Comparison.SiteResult cache = site(c, Fixtures.CACHE);
+    assertEquals(2000, cache.a().histogram(Metric.PROBE_HIT).getTotalCount());
+    assertEquals(8, cache.a().counter(Counter.MAPS));
+    assertEquals(Comparison.Verdict.NOISE, cache.verdict(), cache.reasons().toString());
+  }
+
+  @Test
+  void manySitesStayQuick() throws Exception {
+    Fixtures.Site[] sites = new Fixtures.Site[600];
+    for (int i = 0; i < sites.length; i++) {
+      sites[i] = (i % 3 == 0 ? Fixtures.cache() : i % 3 == 1 ? Fixtures.index() : Fixtures.queue());
+      Fixtures.Site s = new Fixtures.Site(i, "com.example.Gen" + i, "run", i, 0);
+      System.arraycopy(sites[i].counters, 0, s.counters, 0, s.counters.length);
+      s.hs.putAll(sites[i].hs);
+      sites[i] = s;
+    }
+    Report big = new Report(Fixtures.run("tophash"), Fixtures.snapshot(sites));
+    long t0 = System.nanoTime();
+    ReportWriter.write(tmp.resolve("big"), big);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 30_000, "600 sites took " + ms + " ms");
+    String text = Files.readString(tmp.resolve("big/summary.txt"));
+    assertTrue(text.contains("more active sites"), "the ranking is capped");
+    assertTrue(Files.size(tmp.resolve("big/report.html")) < 5_000_000, "the page stays small");
+    Report back = JsonReport.read(tmp.resolve("big/report.json"));
+    assertEquals(600, back.sites().size());
+  }
+
+  @Test
   void compareHtmlOverlaysBothRuns() throws Exception {
     Path a = json("a.json", Fixtures.report());
     Path b = json("b.json", reportB());

@@ -124,6 +124,23 @@ class HtmlReportTest {
   }
 
   @Test
+  void tableSortsByColumn() throws Exception {
+    Path chromium = Chromium.find();
+    assumeTrue(chromium != null, "chromium is not installed");
+    Path profile = Files.createDirectories(tmp.resolve("sort-profile"));
+    String url = SAMPLE.resolve("report.html").toAbsolutePath().toUri() + "#sort=-6";
+    String dom = Chromium.run(chromium, url, profile, "--virtual-time-budget=5000", "--dump-dom").stdout();
+    // column 6 is the mean probe length: the index (30.50) before the queue (2.47) and the cache (2.00)
+    Matcher rows = Pattern.compile("<td class=\"text site\" title=\"([^\"]+)\"").matcher(dom);
+    List<String> order = new ArrayList<>();
+    while (rows.find()) {
+      order.add(rows.group(1));
+    }
+    assertEquals(List.of(Fixtures.INDEX, Fixtures.QUEUE, Fixtures.CACHE), order);
+    assertTrue(dom.contains("class=\"sorted-desc\""), "the sorted column is marked");
+  }
+
+  @Test
   void screenshotIsTaken() throws Exception {
     Path chromium = Chromium.find();
     assumeTrue(chromium != null, "chromium is not installed");

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code report}, {@code compare} and {@code merge} commands, reached through the agent jar
@@ -115,11 +114,11 @@ public final class ReportsCli {
     };
   }
 
-  private static Set<String> cmdOptions(String cmd) {
+  private static List<String> cmdOptions(String cmd) {
     return switch (cmd) {
-      case "report" -> Set.of("html", "text", "dir");
-      case "compare" -> Set.of("html", "fail-if-worse", "noise");
-      default -> Set.of();
+      case "report" -> List.of("html", "text", "dir");
+      case "compare" -> List.of("html", "fail-if-worse", "noise");
+      default -> List.of();
     };
   }
 
@@ -244,7 +243,7 @@ public final class ReportsCli {
     final Map<String, String> opts = new LinkedHashMap<>();
     boolean help;
 
-    static Args parse(String cmd, String[] args, Set<String> known) throws UsageException {
+    static Args parse(String cmd, String[] args, List<String> known) throws UsageException {
       Args a = new Args();
       for (int i = 1; i < args.length; i++) {
         String s = args[i];

@@ -3,6 +3,7 @@ package dev.tophash.reports.compare;
 import dev.tophash.map.SiteSnapshot;
 import dev.tophash.reports.Fmt;
 import dev.tophash.reports.Hist;
+import dev.tophash.reports.Merger;
 import dev.tophash.reports.Report;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,10 +131,11 @@ public final class Comparison {
         1 / (1 + noise));
   }
 
+  /** Sites by key; one key recorded twice (two class loaders of one class) counts as one site. */
   private static Map<String, SiteSnapshot> byKey(Report r) {
     Map<String, SiteSnapshot> m = new LinkedHashMap<>();
     for (SiteSnapshot s : r.sites()) {
-      m.putIfAbsent(s.site().key(), s);
+      m.merge(s.site().key(), s, Merger::combine);
     }
     return m;
   }

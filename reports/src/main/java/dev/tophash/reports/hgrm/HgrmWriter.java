@@ -4,15 +4,14 @@ import dev.tophash.map.Metric;
 import dev.tophash.map.SiteSnapshot;
 import dev.tophash.reports.AtomicFiles;
 import dev.tophash.reports.Report;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.zip.CRC32;
 import org.HdrHistogram.Histogram;
 
@@ -20,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * Writes {@code hgrm/}: one file per site and non-empty metric holding HdrHistogram's own
  * {@code outputPercentileDistribution} (5 ticks per half distance, values unscaled, in the
  * metric's unit), plus {@code index.txt} mapping each file to its site key, metric and unit.
- * Files of an earlier write that are no longer produced are removed.
+ * The directory is replaced as a whole, so files of an earlier write do not linger.
  */
 public final class HgrmWriter {
   /** Longest part of a file name taken from the site key. */
@@ -28,41 +27,65 @@ public final class HgrmWriter {
 
   private HgrmWriter() {}
 
-  /** Writes the files of {@code report} into {@code dir} (created if needed). */
+  /**
+   * Writes the files of {@code report} as the directory {@code dir}: everything goes into a fresh
+   * {@code dir.tmp} first, which then replaces {@code dir} by renames (the old one is moved
+   * aside to {@code dir.old} and deleted), so a reader sees either the old set or the new one.
+   */
   public static void write(Report report, Path dir) throws IOException {
+    Path staging = dir.resolveSibling(dir.getFileName() + ".tmp");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new IOException("cannot create " + dir + ": " + AtomicFiles.describe(e), e);
-    }
-    Set<String> written = new HashSet<>();
-    StringBuilder index = new StringBuilder("# file\tsite key\tmetric\tunit\n");
-    for (SiteSnapshot s : report.sites()) {
-      for (Metric m : Metric.values()) {
-        Histogram h = s.histogram(m);
-        if (h.getTotalCount() == 0) {
-          continue;
-        }
-        String name = fileName(s.site().key(), m);
-        written.add(name);
-        index.append(name).append('\t').append(s.site().key()).append('\t').append(m.tag())
-            .append('\t').append(m.unit()).append('\n');
-        AtomicFiles.writeBytes(dir.resolve(name), out -> {
-          PrintStream ps = new PrintStream(out, false, StandardCharsets.UTF_8);
-          h.outputPercentileDistribution(ps, 5, 1.0);
-          ps.flush();
-        });
-      }
-    }
-    written.add("index.txt");
-    AtomicFiles.writeText(dir.resolve("index.txt"), w -> w.write(index.toString()));
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.hgrm")) {
-      for (Path p : old) {
-        if (!written.contains(p.getFileName().toString())) {
-          Files.deleteIfExists(p);
+      deleteTree(staging);
+      Files.createDirectories(staging);
+      StringBuilder index = new StringBuilder("# file\tsite key\tmetric\tunit\n");
+      for (SiteSnapshot s : report.sites()) {
+        for (Metric m : Metric.values()) {
+          Histogram h = s.histogram(m);
+          if (h.getTotalCount() == 0) {
+            continue;
+          }
+          String name = fileName(s.site().key(), m);
+          index.append(name).append('\t').append(s.site().key()).append('\t').append(m.tag())
+              .append('\t').append(m.unit()).append('\n');
+          try (PrintStream ps = new PrintStream(new BufferedOutputStream(
+              Files.newOutputStream(staging.resolve(name))), false, StandardCharsets.UTF_8)) {
+            h.outputPercentileDistribution(ps, 5, 1.0);
+            if (ps.checkError()) {
+              throw new IOException("write failed");
+            }
+          }
         }
       }
+      Files.writeString(staging.resolve("index.txt"), index, StandardCharsets.UTF_8);
+      deleteTree(old);
+      if (Files.exists(dir)) {
+        Files.move(dir, old);
+      }
+      Files.move(staging, dir);
+      deleteTree(old);
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(staging);
+      } catch (IOException ignored) {
+        // the original failure is the one worth reporting
+      }
+      throw new IOException("cannot write " + dir + ": " + AtomicFiles.describe(e), e);
     }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(p)) {
+        for (Path c : children) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.delete(p);
   }
 
   /**
