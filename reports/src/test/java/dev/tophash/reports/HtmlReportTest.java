@@ -124,6 +124,21 @@ class HtmlReportTest {
   }
 
   @Test
+  void emptyReportRendersToo() throws Exception {
+    Path chromium = Chromium.find();
+    assumeTrue(chromium != null, "chromium is not installed");
+    Path dir = tmp.resolve("empty");
+    ReportWriter.write(dir, new Report(Fixtures.run("tophash"), Fixtures.snapshot(Fixtures.idle())));
+    Path profile = Files.createDirectories(tmp.resolve("empty-profile"));
+    String dom = Chromium.run(chromium, dir.resolve("report.html").toAbsolutePath(), profile,
+        "--virtual-time-budget=5000", "--dump-dom").stdout();
+    assertTrue(dom.contains("data-rendered=\"true\""));
+    assertFalse(dom.contains("data-errors="), () -> attr(dom, "data-errors"));
+    assertEquals("0", attr(dom, "data-charts"));
+    assertTrue(dom.contains("No site recorded anything"));
+  }
+
+  @Test
   void tableSortsByColumn() throws Exception {
     Path chromium = Chromium.find();
     assumeTrue(chromium != null, "chromium is not installed");

@@ -20,13 +20,6 @@ class SummaryTextTest {
   }
 
   @Test
-  void writesTheSampleForPeople() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Path.of("target", "sample-report");
-    ReportWriter.write(dir, Fixtures.report());
-    assertTrue(java.nio.file.Files.size(dir.resolve("summary.txt")) > 0);
-  }
-
-  @Test
   void everyLineFitsTheWidth() {
     for (String l : lines()) {
       assertTrue(l.length() <= SummaryText.WIDTH, () -> "too wide (" + l.length() + "): " + l);

@@ -129,7 +129,7 @@ public final class HtmlReport {
         }
         g.writeEndArray();
         g.writeArrayFieldStart("charts");
-        charts(g, a.site(), null, report.intervals());
+        charts(g, a.site(), null, report.intervals(), false);
         g.writeEndArray();
         g.writeEndObject();
       }
@@ -189,7 +189,7 @@ public final class HtmlReport {
         }
         g.writeEndArray();
         g.writeArrayFieldStart("charts");
-        charts(g, r.a(), r.b(), null);
+        charts(g, r.a(), r.b(), null, true);
         g.writeEndArray();
         g.writeEndObject();
       }
@@ -227,9 +227,12 @@ public final class HtmlReport {
     g.writeEndObject();
   }
 
-  /** The percentile charts of a site (one arm, or A and B overlaid), then its time series. */
+  /**
+   * The percentile charts of a site (one run, or in {@code compare} mode A and B overlaid, either
+   * of which may be null for a site in only one run), then its time series.
+   */
   private static void charts(JsonGenerator g, SiteSnapshot a, SiteSnapshot b,
-      IntervalSeries series) throws IOException {
+      IntervalSeries series, boolean compare) throws IOException {
     for (Group grp : Group.values()) {
       List<Metric> present = new ArrayList<>();
       for (Metric m : grp.metrics) {
@@ -247,7 +250,7 @@ public final class HtmlReport {
       g.writeBooleanField("logY", grp.logY);
       g.writeArrayFieldStart("series");
       for (Metric m : present) {
-        if (b == null) {
+        if (!compare) {
           percentileSeries(g, m.tag(), "", a.histogram(m));
         } else {
           if (nonEmpty(a, m)) {
