@@ -18,44 +18,51 @@ class OutOfMemoryTest {
 
   /** The child: fills a map until OutOfMemoryError, frees its ballast, checks the map. */
   public static void main(String[] args) {
-    TophashMap<Integer, Integer> m = new TophashMap<>();
-    List<long[]> ballast = new ArrayList<>();
-    int inserted = 0;
-    String where = "";
-    try {
-      for (int i = 0; ; i++) {
-        if (i % 50_000 == 0) {
-          ballast.add(new long[200_000]); // squeeze the heap so a grow's arrays hit the limit
+    // The heap is squeezed with ballast so that some grow's new arrays cannot be allocated; if the
+    // error strikes elsewhere first (boxing a key, the ballast itself), try again with other sizes.
+    for (int attempt = 0; attempt < 8; attempt++) {
+      TophashMap<Integer, Integer> m = new TophashMap<>();
+      List<long[]> ballast = new ArrayList<>();
+      int inserted = 0;
+      boolean inGrow = false;
+      try {
+        for (int i = 0; ; i++) {
+          if (i % (40_000 + attempt * 7_000) == 0) {
+            ballast.add(new long[150_000 + attempt * 20_000]);
+          }
+          Integer k = i;
+          m.put(k, k);
+          inserted++;
         }
-        Integer k = i;
-        m.put(k, k);
-        inserted++;
-      }
-    } catch (OutOfMemoryError e) {
-      for (StackTraceElement f : e.getStackTrace()) {
-        if (f.getMethodName().equals("hashGrow")) {
-          where = "hashGrow";
+      } catch (OutOfMemoryError e) {
+        ballast.clear();
+        for (StackTraceElement f : e.getStackTrace()) {
+          inGrow |= f.getMethodName().equals("hashGrow");
         }
       }
-      ballast.clear();
       ballast = null;
       System.gc();
-    }
-    m.checkInvariants();
-    if (m.size() != inserted) {
-      System.out.println("size " + m.size() + " but inserted " + inserted);
-      System.exit(2);
-    }
-    for (int i = 0; i < inserted; i++) {
-      if (!Integer.valueOf(i).equals(m.get(i))) {
-        System.out.println("lost key " + i);
-        System.exit(3);
+      m.checkInvariants();
+      if (m.size() != inserted) {
+        System.out.println("size " + m.size() + " but inserted " + inserted);
+        System.exit(2);
+      }
+      for (int i = 0; i < inserted; i++) {
+        if (!Integer.valueOf(i).equals(m.get(i))) {
+          System.out.println("lost key " + i);
+          System.exit(3);
+        }
+      }
+      m.put(-1, -1);
+      m.remove(0);
+      m.checkInvariants();
+      if (inGrow) {
+        System.out.println("OK " + inserted + " entries, B " + m.shape().b() + ", failed in hashGrow");
+        return;
       }
     }
-    m.put(-1, -1);
-    m.remove(0);
-    m.checkInvariants();
-    System.out.println("OK " + inserted + " entries, B " + m.shape().b() + ", failed in " + where);
+    System.out.println("never failed inside a grow");
+    System.exit(4);
   }
 
   @Test
