@@ -149,7 +149,7 @@ public final class AgentInstaller {
         case "dump": {
           java.nio.file.Path dir = s.reportDir();
           if (parts.length > 1 && parts[1].startsWith("report=")) {
-            dir = AgentConfig.parse(parts[1]).reportDir(ProcessHandle.current().pid());
+            dir = AgentConfig.parse(parts[1]).reportDir(Pid.current());
           }
           java.nio.file.Path target = dir;
           result(dev.tophash.agent.transform.HashMapSiteTransformer.withoutRewriting(

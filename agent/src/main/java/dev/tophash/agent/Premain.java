@@ -8,7 +8,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.jar.JarFile;
 
@@ -107,12 +110,38 @@ public final class Premain {
     if (in == null) {
       throw new IOException("the agent jar has no ".concat(BOOTSTRAP_JAR_RESOURCE));
     }
-    File file = File.createTempFile("tophash-bootstrap-", ".jar");
+    File file = newTempFile();
     file.deleteOnExit();
     try (InputStream src = in) {
       Files.copy(src, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
     }
     return file;
+  }
+
+  /**
+   * A new, empty, owner-only file in the temporary directory. Not {@code File.createTempFile}: its
+   * SecureRandom loads and seeds the security providers, tens of milliseconds at start-up.
+   */
+  private static File newTempFile() throws IOException {
+    Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
+    long seed = System.nanoTime() ^ System.identityHashCode(new Object());
+    for (int attempt = 0; ; attempt++) {
+      Path p = dir.resolve("tophash-bootstrap-".concat(Long.toHexString(seed + attempt))
+          .concat(".jar"));
+      try {
+        Files.createFile(p);
+        File f = p.toFile();
+        f.setReadable(false, false);
+        f.setReadable(true, true);
+        f.setWritable(false, false);
+        f.setWritable(true, true);
+        return f;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Exception rethrow(Throwable t) {

@@ -3,6 +3,7 @@ package dev.tophash.agent;
 import dev.tophash.agent.live.JfrEvents;
 import dev.tophash.agent.live.Profiler;
 import dev.tophash.agent.transform.HashMapSiteTransformer;
+import dev.tophash.agent.transform.SiteRegistry;
 import dev.tophash.agent.transform.SiteTransformer;
 import dev.tophash.map.MapSites;
 import dev.tophash.map.ProfileSnapshot;
@@ -41,7 +42,10 @@ final class ProfilingSession {
   private final boolean attached;
   private final Path reportDir;
   private final PrintStream err = System.err;
-  private final RunInfo run = new RunInfo();
+  /** The run description; created at the first report (its pid lookup is slow at start-up). */
+  private RunInfo run;
+  private long startEpochMillis;
+  private final List<String> notes = new ArrayList<>();
   private final HashMapSiteTransformer transformer;
   private final Thread shutdownHook;
   private volatile Thread intervalThread;
@@ -56,10 +60,25 @@ final class ProfilingSession {
     this.config = config;
     this.inst = inst;
     this.attached = attached;
-    this.reportDir = config.reportDir(ProcessHandle.current().pid());
+    this.reportDir = config.reportDir(Pid.current());
     this.transformer = new HashMapSiteTransformer(config.classFilter(), config.impl().internalName(),
-        MapSites::register, KNOWN_SITES, inst, err, config.verbose());
-    this.shutdownHook = new Thread(this::onShutdown, "tophash-shutdown");
+        new MapSitesRegistry(), KNOWN_SITES, inst, err, config.verbose());
+    this.shutdownHook = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        onShutdown();
+      }
+    }, "tophash-shutdown");
+  }
+
+  /** {@link MapSites#register}, without a method reference on the start-up path. */
+  private static final class MapSitesRegistry implements SiteRegistry {
+    @Override
+    public int register(String className, String methodName, String methodDescriptor,
+        String sourceFile, int line, String loaderName) {
+      return MapSites.register(className, methodName, methodDescriptor, sourceFile, line,
+          loaderName);
+    }
   }
 
   Path reportDir() {
@@ -69,25 +88,30 @@ final class ProfilingSession {
   /** Configures recording, installs the transformer and starts the hooks and threads. */
   void install() {
     Recording.configure(config.record(), config.sample(), config.maps(), config.racesThrow());
-    run.startEpochMillis = System.currentTimeMillis();
-    run.options = config.raw();
-    run.impl = config.impl().optionValue();
-    run.attached = attached;
+    startEpochMillis = System.currentTimeMillis();
     if (attached) {
-      run.notes.add("attached to a running JVM at " + Instant.ofEpochMilli(run.startEpochMillis)
+      notes.add("attached to a running JVM at " + Instant.ofEpochMilli(startEpochMillis)
           + ": maps allocated before then are plain java.util.HashMaps and are not covered, "
           + "nor are allocations by methods that were already running");
     }
-    warmUp();
+    if (config.jdk()) {
+      // JDK classes loaded from inside a transformation would be left alone: load ours first
+      warmUp();
+    }
     inst.addTransformer(transformer, true);
-    // After attach: the application's classes. With premain: the JDK classes loaded before it
-    // (HashSet, Collectors, ...) when jdk=true; otherwise the filter admits next to nothing yet.
-    retransformLoadedClasses();
+    if (attached || config.jdk()) {
+      // after attach, the application's classes; with premain and jdk=true, the JDK classes
+      // loaded before the agent (HashSet, Collectors, ...)
+      retransformLoadedClasses();
+    }
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    Thread t = new Thread(() -> HashMapSiteTransformer.withoutRewriting(() -> {
-      backgroundLoop();
-      return null;
-    }), "tophash-interval");
+    Thread t = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        HashMapSiteTransformer.suppressOnThisThread();
+        backgroundLoop();
+      }
+    }, "tophash-interval");
     t.setDaemon(true);
     intervalThread = t;
     t.start();
@@ -103,8 +127,12 @@ final class ProfilingSession {
   private static void warmUp() {
     byte[] probe = WarmUpProbe.classFile();
     if (probe != null) {
-      SiteTransformer.rewrite(probe, "warm-up", "dev/tophash/map/TophashMap",
-          (c, m, d, s, l, n) -> 0);
+      SiteTransformer.rewrite(probe, "warm-up", "dev/tophash/map/TophashMap", new SiteRegistry() {
+        @Override
+        public int register(String c, String m, String d, String s, int l, String n) {
+          return 0;
+        }
+      });
     }
   }
 
@@ -257,6 +285,15 @@ final class ProfilingSession {
    * @return a line for the CLI: where it went, or the error
    */
   synchronized String writeReport(Path dir, String why) {
+    if (run == null) {
+      run = new RunInfo();
+      run.startEpochMillis = startEpochMillis;
+      run.options = config.raw();
+      run.impl = config.impl().optionValue();
+      run.attached = attached;
+    }
+    run.notes.clear();
+    run.notes.addAll(notes);
     run.endEpochMillis = System.currentTimeMillis();
     run.classesRewritten = transformer.classesRewritten();
     run.classesSkipped = transformer.classesSkipped();
@@ -308,15 +345,18 @@ final class ProfilingSession {
   /** The shutdown hook: final interval, final report, within the budget; never throws. */
   private void onShutdown() {
     try {
-      Thread worker = new Thread(() -> HashMapSiteTransformer.withoutRewriting(() -> {
-        try {
-          stopBackground();
-          writeReport(reportDir, "shutdown");
-        } catch (Throwable t) {
-          err.println("tophash: report at shutdown failed: " + t);
+      Thread worker = new Thread(new Runnable() {
+        @Override
+        public void run() {
+          HashMapSiteTransformer.suppressOnThisThread();
+          try {
+            stopBackground();
+            writeReport(reportDir, "shutdown");
+          } catch (Throwable t) {
+            err.println("tophash: report at shutdown failed: " + t);
+          }
         }
-        return null;
-      }), "tophash-final-report");
+      }, "tophash-final-report");
       worker.setDaemon(true);
       worker.start();
       worker.join(SHUTDOWN_BUDGET_MILLIS);
@@ -353,7 +393,7 @@ final class ProfilingSession {
     stopBackground();
     stopLiveViews();
     synchronized (this) {
-      run.notes.add("detached at " + Instant.now() + ": " + restore.size() + " class(es) restored "
+      notes.add("detached at " + Instant.now() + ": " + restore.size() + " class(es) restored "
           + "to their original bytecode; maps allocated before then are still counted");
     }
     String r = writeReport(reportDir, "detach");

@@ -2,6 +2,7 @@ package dev.tophash.agent.transform;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -199,7 +200,12 @@ public final class HashMapSiteRewriter extends MethodNode {
         throw new UnexpectedShapeException(name + desc + " is too large to grow ("
             + size.getMaxSize() + " bytes)");
       }
-      plan.sort((a, b) -> Integer.compare(instructions.indexOf(a.anchor), instructions.indexOf(b.anchor)));
+      plan.sort(new Comparator<Site>() {
+        @Override
+        public int compare(Site a, Site b) {
+          return Integer.compare(instructions.indexOf(a.anchor), instructions.indexOf(b.anchor));
+        }
+      });
     }
     return plan.size();
   }

@@ -130,6 +130,11 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
     }
   }
 
+  /** Turns rewriting off for the rest of the current thread's life (the agent's own threads). */
+  public static void suppressOnThisThread() {
+    BUSY.set(Boolean.TRUE);
+  }
+
   /** Lets a named module read the unnamed module of the bootstrap loader, where the map lives. */
   private void addReadEdge(Module module) throws ClassNotFoundException {
     if (inst == null || readEdges.contains(module)) {

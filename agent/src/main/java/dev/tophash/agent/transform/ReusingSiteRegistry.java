@@ -34,8 +34,19 @@ public final class ReusingSiteRegistry implements SiteRegistry {
   public int register(String className, String methodName, String methodDescriptor,
       String sourceFile, int line, String loaderName) {
     String base = loaderKey + ' ' + className + '#' + methodName + methodDescriptor + ':' + line;
-    int rank = seenInThisClass.merge(base, 1, Integer::sum);
-    return known.computeIfAbsent(base + '#' + rank, k ->
-        delegate.register(className, methodName, methodDescriptor, sourceFile, line, loaderName));
+    Integer seen = seenInThisClass.get(base);
+    int rank = seen == null ? 1 : seen + 1;
+    seenInThisClass.put(base, rank);
+    String key = base + '#' + rank;
+    Integer id = known.get(key);
+    if (id == null) {
+      // no computeIfAbsent: the registry takes its own lock, and no lambda on the start-up path
+      id = delegate.register(className, methodName, methodDescriptor, sourceFile, line, loaderName);
+      Integer raced = known.putIfAbsent(key, id);
+      if (raced != null) {
+        id = raced;
+      }
+    }
+    return id;
   }
 }
