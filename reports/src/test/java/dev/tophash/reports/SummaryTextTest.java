@@ -119,6 +119,14 @@ class SummaryTextTest {
   }
 
   @Test
+  void goSizingMatchesTheMap() {
+    for (long hint = 0; hint < 100_000; hint++) {
+      assertEquals(dev.tophash.map.TophashMap.bucketShiftForHint(hint),
+          SiteAnalysis.bucketsLog2ForHint(hint), "hint " + hint);
+    }
+  }
+
+  @Test
   void emptySnapshotSaysSo() {
     String empty = SummaryText.render(new Report(Fixtures.run("tophash"),
         Fixtures.snapshot(Fixtures.idle())));
