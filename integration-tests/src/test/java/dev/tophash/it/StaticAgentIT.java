@@ -103,6 +103,8 @@ class StaticAgentIT {
     Report.Site hashSet = report.activeSites("java.util.HashSet").get(0);
     assertTrue(hashSet.line() > 0, "JDK sites keep their real line: " + hashSet);
     assertEquals("bootstrap", hashSet.loaderName());
+    assertFalse(report.activeSites("java.util.stream.Collectors").isEmpty(),
+        () -> "with jdk=true Collectors.groupingBy's HashMap::new should be a site: " + report.sites());
   }
 
   /**
