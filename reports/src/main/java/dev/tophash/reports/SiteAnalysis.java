@@ -92,6 +92,13 @@ public final class SiteAnalysis {
   /** Measured pause ns, summed (evacuation steps, grow starts, resizes). */
   public double pauseNanos() { return pauseNanos; }
 
+  /** Operations counted (lookups, inserts, updates, deletes, delete misses), for either impl. */
+  public long countedOperations() {
+    return site.counter(Counter.LOOKUPS) + site.counter(Counter.INSERTS)
+        + site.counter(Counter.UPDATES) + site.counter(Counter.DELETES)
+        + site.counter(Counter.DELETE_MISSES);
+  }
+
   /** Operations with a recorded probe length. */
   public long operations() { return operations; }
 
@@ -132,7 +139,8 @@ public final class SiteAnalysis {
 
   private void presize() {
     long maps = Math.max(site.counter(Counter.MAPS_TRACKED), 0);
-    long grows = site.counter(Counter.DOUBLING_GROWS);
+    // TophashMap counts doubling grows, impl=hashmap counts HashMap's resizes (each doubles)
+    long grows = site.counter(Counter.DOUBLING_GROWS) + site.counter(Counter.RESIZES);
     Histogram peak = site.histogram(Metric.PEAK_SIZE);
     if (maps == 0 || grows == 0 || peak.getTotalCount() == 0) {
       return;

@@ -127,6 +127,21 @@ class SummaryTextTest {
   }
 
   @Test
+  void hashmapArmIsExplainedAndRankedByResizes() {
+    String h = SummaryText.render(CompareMergeTest.hashmapArm());
+    assertTrue(h.replaceAll("\n +", " ").contains("note       impl=hashmap keeps java.util.HashMap's "
+        + "algorithm"), h);
+    // 12 resizes of 400,000 ns (HdrHistogram: 400,384 each) = 4.80 ms; 1,400 counted operations
+    assertTrue(h.contains("    1    4.80ms 100.0%        4    1,400           -    -         -  "
+        + Fixtures.CACHE), h);
+    // 12 resizes over 4 maps: 3 per map, peaks 128-255
+    assertTrue(h.replaceAll("\n +(- )?", " ").contains("presize: maps grew 3.0 times on average from "
+        + "no size hint; peak sizes p50 128-255, p90 128-255 -> presize to 256"), h);
+    // 400 us is below the 1 ms resize-pause threshold
+    assertTrue(!h.contains("resize pauses"), h);
+  }
+
+  @Test
   void emptySnapshotSaysSo() {
     String empty = SummaryText.render(new Report(Fixtures.run("tophash"),
         Fixtures.snapshot(Fixtures.idle())));

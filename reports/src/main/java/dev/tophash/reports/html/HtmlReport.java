@@ -107,7 +107,7 @@ public final class HtmlReport {
         g.writeNumber(Math.round(a.costNanos()));
         g.writeNumber(total == 0 ? 0 : a.costNanos() / total);
         g.writeNumber(s.counter(Counter.MAPS));
-        g.writeNumber(a.operations());
+        g.writeNumber(a.countedOperations());
         numOrNull(g, a.operations() == 0 ? Double.NaN : round2(a.meanProbe()));
         numOrNull(g, a.operations() == 0 ? Double.NaN : Hist.at(a.probes(), 99));
         Histogram tomb = s.histogram(Metric.TOMBSTONE_PERMILLE);

@@ -102,6 +102,11 @@ public final class SummaryText {
           + Fmt.time(m.startEpochMillis) + " to " + Fmt.time(m.endEpochMillis)
           + (m.mainCommand.isEmpty() ? "" : ", " + m.mainCommand));
     }
+    if ("hashmap".equals(run.impl)) {
+      kv(out, "note", "impl=hashmap keeps java.util.HashMap's algorithm: operations, sizes and "
+          + "resize pauses are recorded, probe lengths and tombstones are not; its cost is its "
+          + "resize time");
+    }
     for (String note : run.notes) {
       kv(out, "note", note);
     }
@@ -140,7 +145,7 @@ public final class SummaryText {
           + Fmt.right(Fmt.nanos(a.costNanos()), 10)
           + Fmt.right(total == 0 ? "-" : Fmt.percent(a.costNanos() / total), 7)
           + Fmt.right(Fmt.shortCount(s.counter(Counter.MAPS)), 9)
-          + Fmt.right(Fmt.shortCount(a.operations()), 9)
+          + Fmt.right(Fmt.shortCount(a.countedOperations()), 9)
           + Fmt.right(a.operations() == 0 ? "-" : Fmt.f("%.2f", a.meanProbe()), 12)
           + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 5)
           + Fmt.right(s.histogram(Metric.TOMBSTONE_PERMILLE).getTotalCount() == 0 ? "-"
@@ -209,7 +214,7 @@ public final class SummaryText {
       out.append(Fmt.right("max", 9)).append('\n').append(table);
     }
     if (a.advice().isEmpty()) {
-      out.append(ind).append("advice: none, the figures are within what a uniform hash gives\n");
+      out.append(ind).append("advice: none (no rule fired)\n");
     } else {
       out.append(ind).append("advice:\n");
       for (String line : a.advice()) {
