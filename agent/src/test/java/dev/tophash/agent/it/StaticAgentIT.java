@@ -102,6 +102,25 @@ class StaticAgentIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void implHashMapAllocatesRecordingHashMapAtTheSameSites(String java) throws Exception {
+    String cp = Jvm.appClassPath();
+    Jvm.Result plain = Jvm.run(Jvm.java(java, "-cp", cp, SitesApp.class.getName()));
+    Path probe = tmp.resolve("hashmap.tsv");
+    Path report = tmp.resolve("report-a");
+    Jvm.Result agent = Jvm.run(Jvm.java(java,
+        "-javaagent:" + Jvm.agentJar() + "=report=" + report + ",interval=off,impl=hashmap",
+        "-Dsites.out=" + probe, "-cp", cp, SitesApp.class.getName()));
+    assertEquals(0, agent.exitCode, agent.toString());
+    assertEquals(plain.stdout, agent.stdout);
+    assertTrue(Jvm.agentLines(agent.stderr).get(0).contains("(impl=hashmap)"), agent.stderr);
+    Map<String, Integer> lines = markers(SITES_APP);
+    assertEquals("dev.tophash.map.RecordingHashMap\t" + SitesApp.class.getName() + "#main:"
+        + lines.get("sized"), probe(probe).get("sized"));
+    assertReportWritten(report, agent);
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void applicationWithItsOwnByteBuddyAndHdrHistogram(String java) throws Exception {
     String cp = Jvm.appClassPath(net.bytebuddy.ByteBuddy.class, org.HdrHistogram.Histogram.class);
     Jvm.Result plain = Jvm.run(Jvm.java(java, "-cp", cp, ShipsOwnLibsApp.class.getName()));
