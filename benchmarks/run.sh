@@ -4,21 +4,23 @@
 #   benchmarks/run.sh [quick|full] [extra JMH arguments...]
 #
 #   quick  1 fork, 1 s warm-up and 2 x 1 s measurement, a subset of parameters
-#          (about 5 minutes on 2 cores): get/put/churn/iteration/computeIfAbsent at
-#          100k String keys, growing puts, hash flooding; footprint; pauses.
-#   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement);
-#          a couple of hours on 2 cores.
+#          (about 5 minutes on 2 cores): get/put/churn/iteration/computeIfAbsent and growing
+#          puts at 100k String keys for HashMap and the TophashMap variants, hash flooding
+#          (one shot per case), footprint and pauses of HashMap and TophashMap.
+#   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
+#          flooding 1 + 3 shots per case; a couple of hours on 2 cores.
 #
 # Environment:
 #   BENCH_JAVA   space-separated java executables or JDK homes to run on, one after the other
 #                (default: the java on PATH); results go to target/results/jdk<major>/
+#   WITH_RUNTIME=1  build runtime-map from the working tree too (mvn -am, tests skipped);
+#                by default runtime-map comes from the local Maven repository, so run
+#                `mvn -B -ntp -pl runtime-map install -DskipTests` first to measure the latest map
 #   NO_BUILD=1   use the existing target/benchmarks.jar instead of rebuilding it
 #   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/)
 #
 # Extra arguments go to JMH, e.g. `run.sh quick -p size=1000` or a benchmark regex
 # such as `run.sh full 'MapBenchmark.getHit'` (a regex replaces the mode's selection).
-# Every run builds runtime-map from the working tree (-am), so the numbers describe the
-# TophashMap that is checked out.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -31,9 +33,16 @@ case "$mode" in
 esac
 
 jar="$here/target/benchmarks.jar"
+runtime_from="the local Maven repository (last \`mvn install\` of runtime-map)"
 if [ "${NO_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
-  echo "== building benchmarks.jar (runtime-map from the working tree, tests skipped)"
-  (cd "$root" && mvn -B -ntp -q -pl benchmarks -am -DskipTests package)
+  if [ "${WITH_RUNTIME:-0}" = 1 ]; then
+    echo "== building benchmarks.jar with runtime-map from the working tree (tests skipped)"
+    (cd "$root" && mvn -B -ntp -q -pl benchmarks -am -DskipTests package)
+    runtime_from="the working tree (built with -am)"
+  else
+    echo "== building benchmarks.jar (runtime-map from the local Maven repository)"
+    (cd "$root" && mvn -B -ntp -q -pl benchmarks package)
+  fi
 fi
 
 # JMH selection and options per mode. A regex among the extra arguments replaces the selection.
@@ -53,23 +62,30 @@ for a in "${extra[@]+"${extra[@]}"}"; do
   fi
 done
 
+# Each selection: a benchmark regex, then its own parameters and JMH options.
 if [ "$mode" = quick ]; then
-  jmh_opts=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
+  short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
   selections=(
-    "MapBenchmark.(getHit|getMiss|putReplace|removeReinsert|iterateEntries|computeIfAbsentHit)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000"
-    "GrowBenchmark.putGrow$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000"
-    "FloodBenchmark"
+    "MapBenchmark.(getHit|getMiss|putReplace|removeReinsert|iterateEntries|computeIfAbsentHit)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
+    "GrowBenchmark.putGrow$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
+    # One single-shot invocation per case: a map without a flooding defence needs tens of
+    # seconds for 50,000 colliding String keys.
+    "FloodBenchmark -f 1 -bm ss -tu ms -wi 0 -i 1"
   )
-  fp_args=(--types HASHMAP,TOPHASH_OFF,FASTUTIL,UNIFIED)
+  fp_args=(--types HASHMAP,TOPHASH_OFF)
   pause_args=(--warmup 2 --rounds 3 --types HASHMAP,TOPHASH_OFF,TOPHASH_FULL)
 else
-  jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
-  selections=("MapBenchmark" "GrowBenchmark" "FloodBenchmark")
+  long="-f 1 -wi 2 -i 3 -w 1s -r 1s"
+  selections=(
+    "MapBenchmark $long"
+    "GrowBenchmark $long"
+    "FloodBenchmark -f 1 -bm ss -tu ms -wi 1 -i 3"
+  )
   fp_args=()
   pause_args=(--warmup 3 --rounds 5)
 fi
 if [ "$has_regex" = 1 ]; then
-  selections=("")
+  if [ "$mode" = quick ]; then selections=("$short"); else selections=("$long"); fi
 fi
 
 javas=(${BENCH_JAVA:-java})
@@ -95,7 +111,7 @@ for j in "${javas[@]}"; do
   for sel in "${selections[@]}"; do
     n=$((n + 1))
     # shellcheck disable=SC2086
-    "$java_exe" -jar "$jar" $sel "${jmh_opts[@]}" -prof gc \
+    "$java_exe" -jar "$jar" $sel -prof gc \
       -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
       | grep -E '^(# (Benchmark|Parameters):|Benchmark |[A-Za-z]+Benchmark\.[A-Za-z]+ )' || true
     if [ ! -s "$out/jmh-$n.json" ]; then
@@ -108,7 +124,8 @@ for j in "${javas[@]}"; do
     echo "["
     first=1
     for f in "$out"/jmh-*.json; do
-      body="$(sed -e '1s/^\[//' -e '$s/\]$//' "$f")"
+      # JMH writes "[" and "]" on lines of their own: keep what lies between them
+      body="$(awk 'NF { l[++n] = $0 } END { for (i = 2; i < n; i++) print l[i] }' "$f")"
       if [ -n "$(echo "$body" | tr -d '[:space:]')" ]; then
         [ "$first" = 1 ] || echo ","
         echo "$body"
@@ -122,12 +139,12 @@ for j in "${javas[@]}"; do
 
   echo "== $label: footprint"
   "$java_exe" "${jvm_extra[@]}" -Xms4g -Xmx4g -cp "$jar" dev.tophash.bench.FootprintMain \
-    "${fp_args[@]+"${fp_args[@]}"}" --out "$out/footprint.md" 2>"$out/footprint.log"
+    "${fp_args[@]+"${fp_args[@]}"}" --out "$out/footprint.md" >"$out/footprint.log" 2>&1
   t2=$(date +%s)
 
   echo "== $label: pauses"
   "$java_exe" -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "$jar" dev.tophash.bench.PauseMain \
-    "${pause_args[@]}" --out "$out/pauses.md" 2>"$out/pauses.log"
+    "${pause_args[@]}" --out "$out/pauses.md" >"$out/pauses.log" 2>&1
   t3=$(date +%s)
 
   "$java_exe" -cp "$jar" dev.tophash.bench.JmhReport "$out/jmh.json" "$out/jmh.md"
@@ -152,6 +169,7 @@ summary="$here/target/results/summary.md"
   echo "- Commit: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
     "runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- runtime-map 2>/dev/null || echo unknown)" \
     "$(cd "$root" && [ -n "$(git status --porcelain -- runtime-map 2>/dev/null)" ] && echo '(plus uncommitted changes)')"
+  echo "- runtime-map taken from $runtime_from"
   for label in "${labels[@]}"; do
     r="$here/target/results/$label"
     echo

@@ -16,11 +16,10 @@ import org.openjdk.jol.vm.VM;
  * Bytes per entry of each map's own structures, measured with JOL's {@link GraphLayout}.
  *
  * <p>A map is filled with {@code n} preallocated {@code Integer} keys, each mapped to itself. Its
- * footprint is everything reachable from it minus everything reachable from a baseline made of
- * the key array and a fresh empty map of the same type: that takes out the keys and values, and
- * whatever all maps of the type share (static empty tables, a site's recorder). Both layouts
- * compare objects by address, so the measurement is repeated until the map's objects did not
- * move in between. Measured after growth (no size hint) and after presizing for {@code n}.
+ * footprint is everything reachable from it, minus the keys (which are also the values; all
+ * {@code Integer}s have one size), minus whatever a fresh empty map of the same type also reaches
+ * (static empty tables, a site's recorder), matched by address. Measured after growth (no size
+ * hint) and after presizing for {@code n}.
  *
  * <p>Run with {@code -Djdk.attach.allowAttachSelf=true} (JDK 17 and later need it for JOL's
  * agent; without it JOL falls back to {@code -Djol.magicFieldOffset=true}, which this main sets).
@@ -100,22 +99,16 @@ public final class FootprintMain {
     if (map.size() != n) {
       throw new IllegalStateException(type + " holds " + map.size() + " of " + n);
     }
+    // Everything the map reaches, less what an empty map of its type also reaches (shared empty
+    // tables, a site's recorder: old objects that stay put), less the n Integer keys, which are
+    // also the values. Integers all have the same size, so the keys need no second walk.
+    long keyBytes = (long) n * VM.current().sizeOf(keys[n - 1]);
     Map<Object, Object> empty = type.create();
-    for (int attempt = 0; ; attempt++) {
-      System.gc();
-      GraphLayout whole = GraphLayout.parseInstance(map);
-      GraphLayout shared = GraphLayout.parseInstance(keys, empty);
-      long own = whole.subtract(shared).totalSize();
-      GraphLayout again = GraphLayout.parseInstance(map);
-      boolean stable = again.subtract(whole).totalCount() == 0
-          && again.totalCount() == whole.totalCount();
-      if (stable || attempt == 4) {
-        if (!stable) {
-          System.err.println("warning: objects moved while measuring " + type + " at " + n);
-        }
-        return (double) own / n;
-      }
-    }
+    System.gc();
+    GraphLayout whole = GraphLayout.parseInstance(map);
+    GraphLayout shared = GraphLayout.parseInstance(empty);
+    long own = whole.subtract(shared).totalSize() - keyBytes;
+    return (double) own / n;
   }
 
   static String markdown(int[] sizes, List<MapType> types, Map<MapType, double[]> grown,
