@@ -87,6 +87,7 @@ final class ProfilingSession {
 
   /** Configures recording, installs the transformer and starts the hooks and threads. */
   void install() {
+    long began = System.nanoTime();
     Recording.configure(config.record(), config.sample(), config.maps(), config.racesThrow());
     startEpochMillis = System.currentTimeMillis();
     if (attached) {
@@ -117,6 +118,10 @@ final class ProfilingSession {
     t.start();
     err.println("tophash: profiling HashMap sites (impl=" + config.impl().optionValue()
         + (attached ? ", attached" : "") + "), report -> " + reportDir);
+    if (config.verbose()) {
+      err.println("tophash: installed in " + (System.nanoTime() - began) / 1_000_000 + " ms, "
+          + transformer.classesRewritten() + " loaded class(es) rewritten");
+    }
   }
 
   /**

@@ -34,6 +34,8 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
   private final PrintStream log;
   private final boolean verbose;
   private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+  private final ClassLoader appLoader = ClassLoader.getSystemClassLoader();
+  private final Map<ClassLoader, Boolean> loaderVisibility = new java.util.WeakHashMap<>();
   private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
   private final Set<Module> readEdges = ConcurrentHashMap.newKeySet();
   private final AtomicLong classesRewritten = new AtomicLong();
@@ -76,6 +78,15 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
     }
     BUSY.set(Boolean.TRUE);
     try {
+      if (!seesTarget(loader)) {
+        classesSkipped.incrementAndGet();
+        if (verbose) {
+          log.println("tophash: left " + className + " alone: its loader " + loaderName(loader)
+              + " does not see " + target.replace('/', '.') + " (an OSGi-style loader without "
+              + "boot delegation for dev.tophash.map?)");
+        }
+        return null;
+      }
       String loaderName = loaderName(loader);
       SiteRegistry sites = new ReusingSiteRegistry(knownSites, registry,
           loaderName + '@' + Integer.toHexString(System.identityHashCode(loader)));
@@ -112,6 +123,37 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
     } finally {
       BUSY.remove();
     }
+  }
+
+  /**
+   * Whether classes defined by {@code loader} resolve the target class to the bootstrap loader's
+   * copy. Parent-first loaders do; a loader that does not delegate {@code dev.tophash.map} to the
+   * bootstrap loader (OSGi without boot delegation, some plugin systems) would make the rewritten
+   * class fail at its first allocation, so its classes are left alone. The probe asks the loader
+   * for a class the bootstrap loader has already loaded, once per loader.
+   */
+  private boolean seesTarget(ClassLoader loader) {
+    if (loader == null || loader == platformLoader || loader == appLoader) {
+      return true;
+    }
+    synchronized (loaderVisibility) {
+      Boolean known = loaderVisibility.get(loader);
+      if (known != null) {
+        return known;
+      }
+    }
+    boolean sees;
+    try {
+      Class<?> mine = Class.forName(target.replace('/', '.'), false,
+          HashMapSiteTransformer.class.getClassLoader());
+      sees = Class.forName(mine.getName(), false, loader) == mine;
+    } catch (Throwable t) {
+      sees = false;
+    }
+    synchronized (loaderVisibility) {
+      loaderVisibility.put(loader, sees);
+    }
+    return sees;
   }
 
   /**

@@ -68,6 +68,25 @@ class HashMapSiteTransformerTest {
   }
 
   @Test
+  void classesOfLoadersThatCannotSeeTheMapAreLeftAlone() throws IOException {
+    ClassLoader isolated = new ClassLoader("isolated", null) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.startsWith("dev.tophash.")) {
+          throw new ClassNotFoundException(name);
+        }
+        return super.loadClass(name, resolve);
+      }
+    };
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    assertNull(t.transform(null, isolated, "com/fixture/Allocations", null, null, allocations()));
+    assertEquals(1, t.classesSkipped());
+    ClassLoader delegating = new ClassLoader("delegating", getClass().getClassLoader()) { };
+    assertNotNull(t.transform(null, delegating, "com/fixture/Allocations", null, null,
+        allocations()));
+  }
+
+  @Test
   void neverThrowsIntoClassLoading() {
     HashMapSiteTransformer t = new HashMapSiteTransformer(
         new ClassFilter(List.of(), List.of(), false), "dev/tophash/map/TophashMap",
