@@ -85,6 +85,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private static final long HI7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long PHI = 0x9E3779B97F4A7C15L;
   private static final long INITIAL_SEED = 0x5DEECE66DL * PHI;
+  /**
+   * {@code -Dtophash.randomSeeds=true}: Go's behaviour, a random seed per map and at every reseed
+   * point, so iteration order differs from run to run. Off by default: the same operations then
+   * give the same order.
+   */
+  static final boolean RANDOM_SEEDS = Boolean.getBoolean("tophash.randomSeeds");
   /** Returned by lookups for an absent key (values may be null). */
   private static final Object ABSENT = new Object();
   /** Stands for the null key in the table; hashes to 0 as HashMap hashes null. */
@@ -291,7 +297,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private void init(int hint) {
-    seed = INITIAL_SEED;
+    seed = RANDOM_SEEDS ? java.util.concurrent.ThreadLocalRandom.current().nextLong() : INITIAL_SEED;
     rnd = (int) (seed >>> 17) | 1;
     int bb = hint < 0 ? 0 : bucketShiftForHint(hint);
     if (bb > MAX_B) {
@@ -412,6 +418,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private void reseed() {
+    if (RANDOM_SEEDS) {
+      seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+      return;
+    }
     long s = (seed + PHI) * 0xBF58476D1CE4E5B9L;
     seed = s ^ (s >>> 31);
   }
