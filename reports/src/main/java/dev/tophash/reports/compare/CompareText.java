@@ -7,7 +7,6 @@ import dev.tophash.reports.Fmt;
 import dev.tophash.reports.Hist;
 import dev.tophash.reports.Report;
 import dev.tophash.reports.RunInfo;
-import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
