@@ -77,6 +77,15 @@ class JsonReportTest {
   }
 
   @Test
+  void aReportDirectoryStandsForItsJson() throws Exception {
+    written(Fixtures.report());
+    assertEquals(4, JsonReport.read(tmp).sites().size());
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    ReportFileException e = assertThrows(ReportFileException.class, () -> JsonReport.read(empty));
+    assertEquals(empty + ": is a directory without a report.json", e.getMessage());
+  }
+
+  @Test
   void truncatedFile() throws Exception {
     byte[] all = Files.readAllBytes(written(Fixtures.report()));
     Path f = tmp.resolve("cut.json");

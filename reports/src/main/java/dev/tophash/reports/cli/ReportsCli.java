@@ -37,7 +37,8 @@ public final class ReportsCli {
   static final String REPORT_HELP = String.join("\n",
       "usage: report <report.json> [--html <out.html>] [--text <out.txt>] [--dir <dir>]",
       "",
-      "Regenerates the summary text from a report.json and prints it (or writes it to --text).",
+      "Regenerates the summary text from a report.json (or a report directory) and prints it",
+      "(or writes it to --text).",
       "  --html <file>  also write the HTML page (its time series come from an intervals.hlog",
       "                 next to report.json, when there is one)",
       "  --text <file>  write the summary to a file instead of standard output",
@@ -47,7 +48,8 @@ public final class ReportsCli {
       "usage: compare <A.json> <B.json> [--html <out.html>] [--fail-if-worse=<ratio>]",
       "               [--noise=<fraction>]",
       "",
-      "A/B comparison of two reports, sites matched by their stable key class#method:line.",
+      "A/B comparison of two reports (report.json files, or the report directories holding",
+      "them), sites matched by their stable key class#method:line.",
       "Prints, per site, a verdict (worse / better / within noise) with the rule used, the",
       "growth pauses of both runs side by side (impl=hashmap resize.ns beside impl=tophash",
       "evac.step.ns and grow.*), and per metric the percentiles of A and B, B-A and B/A.",
@@ -153,7 +155,7 @@ public final class ReportsCli {
   }
 
   private static Path siblingHlog(Path json) {
-    Path parent = json.toAbsolutePath().getParent();
+    Path parent = Files.isDirectory(json) ? json : json.toAbsolutePath().getParent();
     Path hlog = parent == null ? null : parent.resolve(ReportWriter.HLOG);
     return hlog != null && Files.isRegularFile(hlog) ? hlog : null;
   }

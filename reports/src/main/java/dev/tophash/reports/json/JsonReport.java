@@ -157,10 +157,17 @@ public final class JsonReport {
 
   /* --- Reading --- */
 
-  /** Reads a report, with errors that name {@code file} and say what is wrong with it. */
+  /**
+   * Reads a report, with errors that name {@code file} and say what is wrong with it. A report
+   * directory stands for the {@code report.json} inside it.
+   */
   public static Report read(Path file) throws ReportFileException {
     if (Files.isDirectory(file)) {
-      throw new ReportFileException(file, "is a directory, expected a report.json file", null);
+      Path inside = file.resolve("report.json");
+      if (!Files.isRegularFile(inside)) {
+        throw new ReportFileException(file, "is a directory without a report.json", null);
+      }
+      file = inside;
     }
     try (InputStream in = Files.newInputStream(file)) {
       return read(file, in);
