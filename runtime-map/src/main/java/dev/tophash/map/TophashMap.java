@@ -433,17 +433,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * evacuated; never moves data.
    */
   private Object lookup(Object key, boolean forRemove) {
-    try {
-      return lookup0(key, forRemove);
-    } catch (RuntimeException e) {
-      if (raceFailure(e) == e) {
-        throw e;
-      }
+    for (int attempt = 0; ; attempt++) {
       try {
-        repair();
-        return lookup0(key, forRemove); // once more on the repaired table
-      } catch (RuntimeException again) {
-        throw raceFailure(again);
+        return lookup0(key, forRemove);
+      } catch (RuntimeException e) {
+        recover(e, attempt);
       }
     }
   }
@@ -598,17 +592,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   @SuppressWarnings("unchecked")
   private V putVal(K key, V value, boolean onlyIfAbsent) {
-    try {
-      return putVal0(key, value, onlyIfAbsent);
-    } catch (RuntimeException e) {
-      if (raceFailure(e) == e) {
-        throw e;
-      }
+    for (int attempt = 0; ; attempt++) {
       try {
-        repair();
-        return putVal0(key, value, onlyIfAbsent); // once more on the repaired table
-      } catch (RuntimeException again) {
-        throw raceFailure(again);
+        return putVal0(key, value, onlyIfAbsent);
+      } catch (RuntimeException e) {
+        recover(e, attempt);
       }
     }
   }
@@ -748,17 +736,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * into emptyRest sweeping backwards, across chain buckets.
    */
   private Object removeVal(Object key, Object value, boolean matchValue) {
-    try {
-      return removeVal0(key, value, matchValue);
-    } catch (RuntimeException e) {
-      if (raceFailure(e) == e) {
-        throw e;
-      }
+    for (int attempt = 0; ; attempt++) {
       try {
-        repair();
-        return removeVal0(key, value, matchValue); // once more on the repaired table
-      } catch (RuntimeException again) {
-        throw raceFailure(again);
+        return removeVal0(key, value, matchValue);
+      } catch (RuntimeException e) {
+        recover(e, attempt);
       }
     }
   }
@@ -1209,6 +1191,23 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
+   * Called when an operation threw: rethrows the keys' own exceptions unchanged; after a failure of
+   * this map's own code (a race), repairs the table once so that the caller can try again, and the
+   * second time throws it as a ConcurrentModificationException.
+   */
+  private void recover(RuntimeException e, int attempt) {
+    RuntimeException f = raceFailure(e);
+    if (f == e || attempt > 0) {
+      throw f;
+    }
+    try {
+      repair();
+    } catch (RuntimeException again) {
+      throw raceFailure(again);
+    }
+  }
+
+  /**
    * Rebuilds a consistent table from every entry still reachable in any array, after racing
    * threads left the table inconsistent (detected by an internal exception). Best effort, as
    * HashMap under races is: entries lost by the race stay lost, but the map works again.
@@ -1527,17 +1526,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * write-through of {@code Map.Entry.setValue}). Returns false when the key is absent.
    */
   private boolean setExisting(Object key, Object value) {
-    try {
-      return setExisting0(key, value);
-    } catch (RuntimeException e) {
-      if (raceFailure(e) == e) {
-        throw e;
-      }
+    for (int attempt = 0; ; attempt++) {
       try {
-        repair();
-        return setExisting0(key, value); // once more on the repaired table
-      } catch (RuntimeException again) {
-        throw raceFailure(again);
+        return setExisting0(key, value);
+      } catch (RuntimeException e) {
+        recover(e, attempt);
       }
     }
   }
