@@ -166,6 +166,16 @@ class CompareMergeTest {
     Comparison c = new Comparison(hashmapArm(), Fixtures.report(), 0.1);
     assertEquals(Comparison.Verdict.BETTER, site(c, Fixtures.CACHE).verdict(),
         site(c, Fixtures.CACHE).reasons().toString());
+    // the same hashmap arm against a tophash arm whose evacuation adds up to more time in smaller
+    // steps: total up, p99 down, so the pause measure is mixed and the site within noise
+    Fixtures.Site slow = Fixtures.cache();
+    slow.record(Metric.EVAC_STEP_NANOS, 100_000, 100);
+    Comparison mixed = new Comparison(hashmapArm(),
+        new Report(Fixtures.run("tophash"), Fixtures.snapshot(slow)), 0.1);
+    Comparison.SiteResult r = site(mixed, Fixtures.CACHE);
+    assertEquals(Comparison.Verdict.NOISE, r.verdict(), r.reasons().toString());
+    assertTrue(r.reasons().get(0).startsWith("pauses mixed, counted as neither: total 4.80ms -> "),
+        r.reasons().toString());
   }
 
   @Test

@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * at least {@value #MIN_PAUSE_SAMPLES} per run, so HashMap's resizes meet TophashMap's
  * evacuation steps), by their total and p99. A measure is worse when both of its figures rose
  * beyond the noise band (B/A &gt; 1 + noise), better when both fell beyond it
- * (B/A &lt; 1/(1 + noise)). A site is worse when any measure is worse, better when any is better
+ * (B/A &lt; 1/(1 + noise)), and mixed, counting as neither, when one rose and the other fell
+ * beyond it. A site is worse when any measure is worse, better when any is better
  * and none worse, and within noise otherwise. Its ratio, for {@code --fail-if-worse}, is the
  * largest over its judged measures of the smaller of the two figure ratios.
  */
@@ -124,7 +125,8 @@ public final class Comparison {
         + "samples: probe length (all probe.* together, >= %d operations per run) by its mean "
         + "and p99; pauses (evac.step.ns + grow.start.ns + resize.ns together, >= %d per run) by "
         + "their total and p99. A measure is worse when both figures rose beyond +%.0f%% "
-        + "(B/A > %.2f), better when both fell beyond it (B/A < %.3f). A site is worse when any "
+        + "(B/A > %.2f), better when both fell beyond it (B/A < %.3f), mixed (neither) when they "
+        + "moved apart. A site is worse when any "
         + "measure is worse, better when any is better and none worse, otherwise within noise. "
         + "Ratios are B/A; a site's ratio is the largest over its measures of the smaller "
         + "figure ratio.", MIN_PROBE_SAMPLES, MIN_PAUSE_SAMPLES, noise * 100, 1 + noise,
@@ -178,6 +180,9 @@ public final class Comparison {
       } else if (down < 1 / (1 + noise)) {
         better = true;
         reasons.add(m.name() + " better: " + figures);
+      } else if (Math.max(m.ratio1(), m.ratio2()) > 1 + noise
+          && Math.min(m.ratio1(), m.ratio2()) < 1 / (1 + noise)) {
+        reasons.add(m.name() + " mixed, counted as neither: " + figures);
       } else {
         reasons.add(m.name() + " within noise: " + figures);
       }
