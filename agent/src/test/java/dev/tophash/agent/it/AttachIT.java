@@ -81,6 +81,13 @@ class AttachIT {
       assertEquals(1, dumpAfter.exitCode, dumpAfter.toString());
       assertTrue(dumpAfter.stderr.contains("does not have the tophash agent"), dumpAfter.stderr);
 
+      Jvm.Result reattach = Jvm.run(cli(java, "attach", pid, "report=" + tmp.resolve("second")));
+      assertEquals(0, reattach.exitCode, reattach.toString());
+      in.println("alloc");
+      assertEquals("alloc dev.tophash.map.TophashMap 1000", out.readLine(), "attach after detach");
+      Jvm.Result detachAgain = Jvm.run(cli(java, "detach", pid));
+      assertEquals(0, detachAgain.exitCode, detachAgain.toString());
+
       in.println("quit");
       assertEquals("bye", out.readLine());
       assertTrue(app.waitFor(30, TimeUnit.SECONDS));

@@ -193,6 +193,26 @@ class StaticAgentIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void unwritableReportDirectoryIsOneLineAndChangesNothingElse(String java) throws Exception {
+    String cp = Jvm.appClassPath();
+    Jvm.Result plain = Jvm.run(Jvm.java(java, "-cp", cp, SitesApp.class.getName(), "4"));
+    Path blocker = tmp.resolve("file-not-dir");
+    Files.writeString(blocker, "x");
+    Jvm.Result agent = Jvm.run(Jvm.java(java,
+        "-javaagent:" + Jvm.agentJar() + "=report=" + blocker.resolve("sub") + ",interval=100ms",
+        "-cp", cp, SitesApp.class.getName(), "4"));
+    assertEquals(4, agent.exitCode, agent.toString());
+    assertEquals(plain.stdout, agent.stdout);
+    List<String> lines = Jvm.agentLines(agent.stderr);
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("tophash: ")), agent.stderr);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("tophash: could not write the report to ")),
+        agent.stderr);
+    assertTrue(lines.size() <= 3, "start-up line, at most one interval-log line, one report line: "
+        + agent.stderr);
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void commandLineHelpAndReportCommandsDelegate(String java) throws Exception {
     Jvm.Result help = Jvm.run(Jvm.java(java, "-jar", Jvm.agentJar().toString(), "--help"));
     assertEquals(0, help.exitCode, help.toString());
