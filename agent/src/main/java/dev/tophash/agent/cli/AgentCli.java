@@ -114,7 +114,11 @@ public final class AgentCli {
       err.println("tophash: dump takes only report=DIR, not \"" + options + "\"");
       return 2;
     }
-    if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty()) {
+    if (pid == ProcessHandle.current().pid()) {
+      err.println("tophash: pid " + pid + " is this command itself");
+      return 2;
+    }
+    if (ProcessHandle.of(pid).isEmpty()) {
       err.println("tophash: no process with pid " + pid);
       return 1;
     }

@@ -74,6 +74,7 @@ public final class HashMapSiteRewriter extends MethodNode {
   /** What the rewriter needs to know about the class and the run. */
   public static final class Context {
     final String className;
+    final String superName;
     final String sourceFile;
     final String loaderName;
     final String target;
@@ -83,14 +84,16 @@ public final class HashMapSiteRewriter extends MethodNode {
      * Creates a context.
      *
      * @param className the internal name of the class being rewritten
+     * @param superName the internal name of its superclass, or null
      * @param sourceFile its SourceFile attribute, or null
      * @param loaderName the name of its defining loader
      * @param target the internal name of the sited HashMap subclass to allocate
      * @param registry where sites are registered
      */
-    public Context(String className, String sourceFile, String loaderName, String target,
-        SiteRegistry registry) {
+    public Context(String className, String superName, String sourceFile, String loaderName,
+        String target, SiteRegistry registry) {
       this.className = className;
+      this.superName = superName;
       this.sourceFile = sourceFile;
       this.loaderName = loaderName;
       this.target = target;
@@ -214,6 +217,13 @@ public final class HashMapSiteRewriter extends MethodNode {
       Map<TypeInsnNode, Integer> newLines, int line) {
     if (call.getOpcode() == Opcodes.INVOKESPECIAL && call.name.equals("<init>")) {
       if (pending.isEmpty()) {
+        if (HASH_MAP.equals(call.owner)
+            && !(name.equals("<init>") && HASH_MAP.equals(context.superName))) {
+          // only a constructor of a direct subclass may call HashMap.<init> without a NEW; any
+          // other such call consumes a NEW that LIFO pairing gave to another call
+          throw new UnexpectedShapeException("HashMap.<init> without a pending NEW in "
+              + name + desc);
+        }
         return; // super(...) or this(...): not an allocation
       }
       TypeInsnNode top = pending.peek();

@@ -20,6 +20,7 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   private final List<HashMapSiteRewriter> methods = new ArrayList<>();
   private final List<MethodVisitor> writers = new ArrayList<>();
   private String className;
+  private String superName;
   private String sourceFile;
   private HashMapSiteRewriter.Context context;
   private int sites;
@@ -43,6 +44,7 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   public void visit(int version, int access, String name, String signature, String superName,
       String[] interfaces) {
     className = name;
+    this.superName = superName;
     super.visit(version, access, name, signature, superName, interfaces);
   }
 
@@ -57,7 +59,8 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
       String[] exceptions) {
     MethodVisitor writer = super.visitMethod(access, name, descriptor, signature, exceptions);
     if (context == null) {
-      context = new HashMapSiteRewriter.Context(className, sourceFile, loaderName, target, registry);
+      context = new HashMapSiteRewriter.Context(className, superName, sourceFile, loaderName,
+          target, registry);
     }
     HashMapSiteRewriter m =
         new HashMapSiteRewriter(access, name, descriptor, signature, exceptions, null, context);

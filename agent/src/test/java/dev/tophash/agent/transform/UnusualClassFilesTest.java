@@ -197,6 +197,73 @@ class UnusualClassFilesTest {
   }
 
   @Test
+  void oneNewConsumedOnTwoPathsIsLeftAlone() {
+    ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    w.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC, "gen/TwoPaths", null, "java/lang/Object", null);
+    MethodVisitor mv = w.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "m",
+        "(Z)Ljava/lang/Object;", null, null);
+    mv.visitCode();
+    Label other = new Label();
+    Label done = new Label();
+    mv.visitTypeInsn(Opcodes.NEW, "java/util/HashMap");
+    mv.visitInsn(Opcodes.DUP);
+    mv.visitVarInsn(Opcodes.ILOAD, 0);
+    mv.visitJumpInsn(Opcodes.IFEQ, other);
+    mv.visitIntInsn(Opcodes.BIPUSH, 32);
+    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>", "(I)V", false);
+    mv.visitJumpInsn(Opcodes.GOTO, done);
+    mv.visitLabel(other);
+    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>", "()V", false);
+    mv.visitLabel(done);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    w.visitEnd();
+    SiteTransformer.Result r = SiteTransformer.rewrite(w.toByteArray(), "x", TARGET,
+        (c, m, d, s, l, n) -> 1);
+    assertNull(r.bytes());
+    assertTrue(r.skipped(), "a shape javac never emits is left alone");
+  }
+
+  @Test
+  void jsrAndRetInAnOldClassFile() throws Exception {
+    ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    w.visit(Opcodes.V1_4, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/Jsr", null,
+        "java/lang/Object", null);
+    MethodVisitor mv = w.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "make",
+        "()Ljava/lang/Object;", null, null);
+    mv.visitCode();
+    Label sub = new Label();
+    mv.visitTypeInsn(Opcodes.NEW, "java/util/HashMap");
+    mv.visitInsn(Opcodes.DUP);
+    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>", "()V", false);
+    mv.visitVarInsn(Opcodes.ASTORE, 0);
+    mv.visitJumpInsn(Opcodes.JSR, sub);
+    mv.visitVarInsn(Opcodes.ALOAD, 0);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitLabel(sub);
+    mv.visitVarInsn(Opcodes.ASTORE, 1);
+    mv.visitVarInsn(Opcodes.ALOAD, 0);
+    mv.visitTypeInsn(Opcodes.CHECKCAST, "java/util/Map");
+    mv.visitLdcInsn("finally");
+    mv.visitInsn(Opcodes.ICONST_1);
+    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf",
+        "(I)Ljava/lang/Integer;", false);
+    mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, "java/util/Map", "put",
+        "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", true);
+    mv.visitInsn(Opcodes.POP);
+    mv.visitVarInsn(Opcodes.RET, 1);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    w.visitEnd();
+    RewritingClassLoader loader = new RewritingClassLoader("gen.");
+    loader.add("gen.Jsr", w.toByteArray());
+    Object m = loader.loadClass("gen.Jsr").getMethod("make").invoke(null);
+    assertSame(TophashMap.class, m.getClass());
+    assertEquals(Map.of("finally", 1), m);
+  }
+
+  @Test
   void garbageIsLeftAlone() {
     byte[] junk = ("\u00ca\u00fe\u00ba\u00be junk java/util/HashMap junk").getBytes(StandardCharsets.ISO_8859_1);
     SiteTransformer.Result r = SiteTransformer.rewrite(junk, "x", TARGET, (c, m, d, s, l, n) -> 1);
