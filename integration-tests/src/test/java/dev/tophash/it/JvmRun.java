@@ -191,7 +191,7 @@ public final class JvmRun {
       pb.environment().remove("_JAVA_OPTIONS");
       long t0 = System.nanoTime();
       Process p = pb.start();
-      return new RunningJvm(p, cmd, out, err, agentOptions == null ? null : reportDir(), t0, timeout);
+      return new RunningJvm(p, cmd, out, err, agentOptions == null ? null : reportDir(), t0, timeout, base);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
@@ -211,9 +211,11 @@ public final class JvmRun {
     private final Path reportDir;
     private final long startNanos;
     private final Duration timeout;
+    private final Path base;
 
     RunningJvm(Process process, List<String> command, Path out, Path err, Path reportDir,
-        long startNanos, Duration timeout) {
+        long startNanos, Duration timeout, Path base) {
+      this.base = base;
       this.process = process;
       this.command = command;
       this.out = out;
@@ -285,7 +287,7 @@ public final class JvmRun {
         throw new AssertionError("interrupted", e);
       }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
-      return new RunResult(command, process.exitValue(), stdout(), stderr(), reportDir, millis);
+      return new RunResult(command, process.exitValue(), stdout(), stderr(), reportDir, millis, base);
     }
 
     /** Kills the JVM if it is still running (for clean-up after a failed assertion). */

@@ -32,8 +32,11 @@ public final class RunResult {
   private final String stderr;
   private final Path reportDir;
   private final long millis;
+  private final Path outputDir;
 
-  RunResult(List<String> command, int exitCode, String stdout, String stderr, Path reportDir, long millis) {
+  RunResult(List<String> command, int exitCode, String stdout, String stderr, Path reportDir, long millis,
+      Path outputDir) {
+    this.outputDir = outputDir;
     this.command = List.copyOf(command);
     this.exitCode = exitCode;
     this.stdout = stdout;
@@ -66,6 +69,11 @@ public final class RunResult {
 
   public List<String> command() {
     return command;
+  }
+
+  /** The run's directory: its stdout and stderr files, and by default its working directory. */
+  public Path outputDir() {
+    return outputDir;
   }
 
   /** stderr's lines (no trailing empty line). */
