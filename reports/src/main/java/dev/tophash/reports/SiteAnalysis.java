@@ -70,6 +70,7 @@ public final class SiteAnalysis {
     this.pauseNanos = p;
     presize();
     poorHash();
+    flooding();
     churn();
     concurrent();
     pauses();
@@ -189,6 +190,18 @@ public final class SiteAnalysis {
             + "spreads its fields (few distinct or constant hashes collide)",
         mean, Fmt.count(Hist.at(probes, 99)), Fmt.count(Hist.max(probes)), fpRate,
         Fmt.count(longProbes)));
+  }
+
+  private void flooding() {
+    long switched = site.counter(Counter.FLOODING);
+    if (switched == 0) {
+      return;
+    }
+    advice.add(Fmt.f("possible hash flooding: %s map(s) met a chain of String keys sharing one "
+            + "hashCode (%s long probes) and switched to a seeded content hash -> if the keys come "
+            + "from outside (request parameters, headers, JSON fields), this may be a "
+            + "denial-of-service attempt; the map defended itself, but find where the keys come from",
+        Fmt.count(switched), Fmt.count(site.counter(Counter.LONG_PROBES))));
   }
 
   private void churn() {

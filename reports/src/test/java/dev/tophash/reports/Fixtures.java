@@ -75,6 +75,7 @@ final class Fixtures {
     return new Site(2, "com.example.Index", "build", 7, 0)
         .count(Counter.MAPS, 1).count(Counter.MAPS_TRACKED, 1)
         .count(Counter.LOOKUPS, 200).count(Counter.INSERTS, 200).count(Counter.LONG_PROBES, 3)
+        .count(Counter.FLOODING, 1)
         .record(Metric.PROBE_HIT, 30, 200).record(Metric.PROBE_INSERT, 31, 200)
         .record(Metric.FALSEPOS_HIT, 5, 200).record(Metric.FALSEPOS_INSERT, 5, 200);
   }

@@ -93,6 +93,12 @@ class SummaryTextTest {
   }
 
   @Test
+  void floodingAdvice() {
+    assertTrue(flat().contains("possible hash flooding: 1 map(s) met a chain of String keys sharing "
+        + "one hashCode (3 long probes) and switched to a seeded content hash"), text);
+  }
+
+  @Test
   void churnAndConcurrencyAdvice() {
     assertTrue(flat().contains("delete churn: 900 deletes against 1,000 inserts; tombstones p50 "
         + "250, p90 250 per mille of used slots; 2 same-size grows"), text);
