@@ -8,6 +8,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public final class Premain {
   static final String PROBE_CLASS = "dev.tophash.map.MapSites";
   private static final String INSTALLER = "dev.tophash.agent.AgentInstaller";
   private static final String CLI = "dev.tophash.agent.cli.AgentCli";
+  private static final String TEMP_PREFIX = "tophash-bootstrap-";
 
   private Premain() {}
 
@@ -119,15 +121,19 @@ public final class Premain {
   }
 
   /**
-   * A new, empty, owner-only file in the temporary directory. Not {@code File.createTempFile}: its
-   * SecureRandom loads and seeds the security providers, tens of milliseconds at start-up.
+   * A new, empty, owner-only file in the temporary directory, named after this JVM's pid. Not
+   * {@code File.createTempFile}: its SecureRandom loads and seeds the security providers, tens of
+   * milliseconds at start-up. Files left behind by JVMs that are gone (killed, or ended with
+   * {@code Runtime.halt}, so that {@code deleteOnExit} never ran) are removed on the way.
    */
   private static File newTempFile() throws IOException {
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"));
+    String pid = currentPid();
+    removeLeftovers(dir);
     long seed = System.nanoTime() ^ System.identityHashCode(new Object());
     for (int attempt = 0; ; attempt++) {
-      Path p = dir.resolve("tophash-bootstrap-".concat(Long.toHexString(seed + attempt))
-          .concat(".jar"));
+      Path p = dir.resolve(TEMP_PREFIX.concat(pid).concat("-")
+          .concat(Long.toHexString(seed + attempt)).concat(".jar"));
       try {
         Files.createFile(p);
         File f = p.toFile();
@@ -142,6 +148,47 @@ public final class Premain {
         }
       }
     }
+  }
+
+  /** This JVM's pid from {@code /proc/self}, or "0" where there is no such link. */
+  private static String currentPid() {
+    try {
+      return Files.readSymbolicLink(Paths.get("/proc/self")).toString();
+    } catch (Exception e) {
+      return "0";
+    }
+  }
+
+  /** Deletes bootstrap jars of processes that no longer exist (only where /proc tells). */
+  private static void removeLeftovers(Path dir) {
+    if (!Files.isDirectory(Paths.get("/proc/self"))) {
+      return;
+    }
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "tophash-bootstrap-*.jar")) {
+      for (Path p : old) {
+        String name = p.getFileName().toString();
+        int end = name.indexOf('-', TEMP_PREFIX.length());
+        if (end <= TEMP_PREFIX.length()) {
+          continue;
+        }
+        String owner = name.substring(TEMP_PREFIX.length(), end);
+        if (!owner.equals("0") && isDigits(owner)
+            && !Files.exists(Paths.get("/proc").resolve(owner))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (Exception e) {
+      // best effort: another user's files, a vanished directory
+    }
+  }
+
+  private static boolean isDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !s.isEmpty();
   }
 
   private static Exception rethrow(Throwable t) {
