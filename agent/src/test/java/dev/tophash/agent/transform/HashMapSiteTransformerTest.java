@@ -87,6 +87,52 @@ class HashMapSiteTransformerTest {
   }
 
   @Test
+  void transformationLoadsNoApplicationClass() throws IOException {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ClassLoader spy = new ClassLoader("spy", getClass().getClassLoader()) {
+      @Override
+      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        asked.add(name);
+        return super.loadClass(name, resolve);
+      }
+    };
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    assertNotNull(t.transform(null, spy, "com/fixture/Allocations", null, null, allocations()));
+    // the only question asked of the loader: does it see the map class (once per loader)
+    assertEquals(List.of("dev.tophash.map.TophashMap"), asked);
+  }
+
+  @Test
+  void aClassIsRewrittenWholeOrNotAtAll() {
+    org.objectweb.asm.ClassWriter w =
+        new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+    w.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "gen/Mixed", null,
+        "java/lang/Object", null);
+    for (int size : new int[] {0, 40_000}) {
+      org.objectweb.asm.MethodVisitor mv = w.visitMethod(org.objectweb.asm.Opcodes.ACC_STATIC,
+          "m" + size, "()Ljava/lang/Object;", null, null);
+      mv.visitCode();
+      for (int i = 0; i < size; i++) {
+        mv.visitInsn(org.objectweb.asm.Opcodes.NOP);
+      }
+      mv.visitTypeInsn(org.objectweb.asm.Opcodes.NEW, "java/util/HashMap");
+      mv.visitInsn(org.objectweb.asm.Opcodes.DUP);
+      mv.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>",
+          "()V", false);
+      mv.visitInsn(org.objectweb.asm.Opcodes.ARETURN);
+      mv.visitMaxs(0, 0);
+      mv.visitEnd();
+    }
+    w.visitEnd();
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    int before = ids.get();
+    assertNull(t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
+        w.toByteArray()));
+    assertEquals(before, ids.get(), "no site registered for a class left alone");
+    assertEquals(1, t.classesSkipped());
+  }
+
+  @Test
   void neverThrowsIntoClassLoading() {
     HashMapSiteTransformer t = new HashMapSiteTransformer(
         new ClassFilter(List.of(), List.of(), false), "dev/tophash/map/TophashMap",
