@@ -6,6 +6,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import dev.tophash.agent.AgentConfig;
 import dev.tophash.agent.AgentInstaller;
+import dev.tophash.agent.live.Profiler;
 import dev.tophash.reports.cli.ReportsCli;
 import java.io.File;
 import java.io.IOException;
@@ -13,14 +14,21 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.Properties;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * The command line of {@code tophash-agent.jar}: {@code attach}, {@code dump} and {@code detach}
  * talk to a running JVM through the Attach API ({@code jdk.attach}); {@code report},
  * {@code compare} and {@code merge} belong to the reports module.
  *
- * <p>{@code dump} and {@code detach} load the agent jar again with a command argument; the
- * agent already in the target finds its session and acts on it. Before anything is loaded the
+ * <p>{@code dump} asks the agent's MBean through the target's local JMX connector (started on
+ * demand, as jconsole does), so that no agent is loaded again; with {@code report=DIR}, or when
+ * JMX is not available, it loads the agent jar again with a command argument, as {@code detach}
+ * always does: the agent already in the target finds its session and acts on it. Before anything is loaded the
  * target's system properties tell whether the agent is there ({@code tophash.agent.state}), and
  * afterwards how the command went ({@code tophash.agent.result}).
  */
@@ -164,6 +172,17 @@ public final class AgentCli {
         err.println("tophash: pid " + pid + " does not have the tophash agent; attach it first");
         return 1;
       }
+      if (cmd.equals("dump") && options.isEmpty()) {
+        String viaJmx = dumpOverJmx(vm);
+        if (viaJmx != null) {
+          if (viaJmx.startsWith("error:")) {
+            err.println("tophash: pid " + pid + ": " + viaJmx.substring(6).trim());
+            return 1;
+          }
+          out.println("tophash: pid " + pid + ": " + viaJmx);
+          return 0;
+        }
+      }
       String agentArgs = cmd.equals("attach") ? options
           : AgentInstaller.COMMAND_PREFIX + cmd + (options.isEmpty() ? "" : "," + options);
       vm.loadAgent(jar, agentArgs);
@@ -181,6 +200,28 @@ public final class AgentCli {
     } catch (IOException e) {
       err.println("tophash: lost the connection to pid " + pid + ": " + e.getMessage());
       return 1;
+    }
+  }
+
+  /**
+   * Asks the agent's MBean for a report through the target's local JMX connector, so that no
+   * agent is loaded again (on JDK 21+ every dynamic load prints a warning in the target). Returns
+   * null when that is not possible (no management agent module, MBean not registered yet), and
+   * the caller falls back to loading the agent with a command.
+   */
+  private static String dumpOverJmx(VirtualMachine vm) {
+    try {
+      String address = vm.startLocalManagementAgent();
+      try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+        MBeanServerConnection server = connector.getMBeanServerConnection();
+        ObjectName name = new ObjectName(Profiler.OBJECT_NAME);
+        if (!server.isRegistered(name)) {
+          return null;
+        }
+        return String.valueOf(server.invoke(name, "dump", null, null));
+      }
+    } catch (Exception | LinkageError e) {
+      return null;
     }
   }
 

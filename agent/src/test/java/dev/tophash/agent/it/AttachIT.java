@@ -69,6 +69,10 @@ class AttachIT {
       assertEquals(0, dump.exitCode, dump.toString());
       StaticAgentIT.assertReportWritten(dumpDir, dump);
 
+      Jvm.Result jmxDump = Jvm.run(cli(java, "dump", pid));
+      assertEquals(0, jmxDump.exitCode, jmxDump.toString());
+      assertTrue(jmxDump.stdout.contains("report written to " + report), jmxDump.stdout);
+
       Jvm.Result detach = Jvm.run(cli(java, "detach", pid));
       assertEquals(0, detach.exitCode, detach.toString());
       assertTrue(detach.stdout.contains("detached, "), detach.stdout);
