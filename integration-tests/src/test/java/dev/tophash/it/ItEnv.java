@@ -1,14 +1,15 @@
 package dev.tophash.it;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -20,12 +21,68 @@ public final class ItEnv {
 
   private ItEnv() {}
 
-  /** The shipped agent jar, {@code agent/target/tophash-agent.jar}. */
-  public static Path agentJar() {
+  private static Path agentSnapshot;
+
+  /**
+   * The shipped agent jar, {@code agent/target/tophash-agent.jar}, as a byte-for-byte copy taken
+   * once per test run: a rebuild of the agent module while the tests run (a developer's, in
+   * another terminal) must not swap the jar under a running JVM.
+   */
+  public static synchronized Path agentJar() {
+    if (agentSnapshot == null) {
+      agentSnapshot = snapshotAgentJar();
+    }
+    return agentSnapshot;
+  }
+
+  private static Path snapshotAgentJar() {
     Path jar = path("tophash.agent.jar", "../agent/target/tophash-agent.jar");
-    assertTrue(Files.isRegularFile(jar), "the agent jar " + jar + " is missing: build it first "
-        + "(mvn -B -ntp -pl agent package -DskipTests, or mvn verify from the root)");
-    return jar;
+    Path dir = path("tophash.it.work", "target/it-work").resolve("agent");
+    Path copy = dir.resolve("tophash-agent.jar");
+    String problem = "missing";
+    long deadline = System.currentTimeMillis() + 60_000;
+    try {
+      Files.createDirectories(dir);
+      while (true) {
+        if (Files.isRegularFile(jar)) {
+          Path tmp = Files.createTempFile(dir, "tophash-agent", ".tmp");
+          Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+          problem = checkAgentJar(tmp);
+          if (problem == null) {
+            Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return copy;
+          }
+          Files.deleteIfExists(tmp);
+        }
+        if (System.currentTimeMillis() > deadline) {
+          break;
+        }
+        // perhaps being written by a build right now
+        Thread.sleep(2_000);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new AssertionError("the agent jar " + jar + " is " + problem + ": build it first (mvn -B -ntp "
+        + "-pl agent package -DskipTests, or mvn verify from the root)");
+  }
+
+  /** Null for a complete agent jar, else what is wrong with it. */
+  private static String checkAgentJar(Path jar) {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      Manifest m = j.getManifest();
+      if (m == null || m.getMainAttributes().getValue("Premain-Class") == null) {
+        return "without a Premain-Class";
+      }
+      if (j.getEntry("dev/tophash/agent/tophash-bootstrap.jar") == null) {
+        return "without its nested bootstrap jar";
+      }
+      return null;
+    } catch (IOException e) {
+      return "unreadable (" + e.getMessage() + ")";
+    }
   }
 
   /** The fixture applications' classes ({@code target/classes}). */
