@@ -299,6 +299,10 @@ final class ProfilingSession {
     }
     run.notes.clear();
     run.notes.addAll(notes);
+    if (transformer.methodsSkipped() > 0) {
+      run.notes.add(transformer.methodsSkipped() + " method(s) too large to grow were left as they "
+          + "were; their HashMap allocations are not covered");
+    }
     run.endEpochMillis = System.currentTimeMillis();
     run.classesRewritten = transformer.classesRewritten();
     run.classesSkipped = transformer.classesSkipped();

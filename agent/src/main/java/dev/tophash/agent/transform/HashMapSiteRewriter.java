@@ -54,8 +54,9 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *
  * <p>The method is buffered (this is a {@link MethodNode}). At its end the rewriter first plans
  * (pairs every site, or throws {@link UnexpectedShapeException} when the bytecode does not have
- * the shape this relies on, or the method would grow past 32 KB, where branch offsets could
- * overflow), and only then registers the sites and rewrites. Standing alone, with a {@code next}
+ * the shape this relies on), and only then registers the sites and rewrites. A method that would
+ * grow past 32 KB, where a 16-bit branch offset could overflow, keeps its sites as they are
+ * ({@link #skippedBecause()}); the JVM's own limit is 64 KB. Standing alone, with a {@code next}
  * visitor, it does both and forwards the method at its end; inside
  * {@link SiteRewritingClassVisitor} the class visitor drives it, so that nothing is registered for
  * a class that is left alone.
@@ -70,6 +71,7 @@ public final class HashMapSiteRewriter extends MethodNode {
   private final MethodVisitor next;
   private final Context context;
   private List<Site> plan;
+  private String skippedBecause;
 
   /** What the rewriter needs to know about the class and the run. */
   public static final class Context {
@@ -148,6 +150,11 @@ public final class HashMapSiteRewriter extends MethodNode {
     }
   }
 
+  /** Why this method's sites were left alone (it is too large), or null. */
+  public String skippedBecause() {
+    return skippedBecause;
+  }
+
   /** The number of sites the plan holds (after {@link #plan()}). */
   public int plannedSites() {
     return plan == null ? 0 : plan.size();
@@ -200,8 +207,10 @@ public final class HashMapSiteRewriter extends MethodNode {
       CodeSizeEvaluator size = new CodeSizeEvaluator(null);
       instructions.accept(size);
       if (size.getMaxSize() + 5 * plan.size() > MAX_CODE_SIZE) {
-        throw new UnexpectedShapeException(name + desc + " is too large to grow ("
-            + size.getMaxSize() + " bytes)");
+        // this method stays as it is; the rest of the class is still rewritten
+        skippedBecause = name + desc + " is too large to grow (" + size.getMaxSize() + " bytes)";
+        plan.clear();
+        return 0;
       }
       plan.sort(new Comparator<Site>() {
         @Override

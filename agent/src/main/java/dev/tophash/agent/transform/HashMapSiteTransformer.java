@@ -42,6 +42,7 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
   private final AtomicLong classesSkipped = new AtomicLong();
   private final AtomicLong classesFailed = new AtomicLong();
   private final AtomicLong sitesRewritten = new AtomicLong();
+  private final AtomicLong methodsSkipped = new AtomicLong();
   private volatile boolean active = true;
   private volatile boolean failureReported;
   private volatile Module mapModule;
@@ -106,6 +107,12 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
       }
       classesRewritten.incrementAndGet();
       sitesRewritten.addAndGet(r.sites());
+      if (!r.skippedMethods().isEmpty()) {
+        methodsSkipped.addAndGet(r.skippedMethods().size());
+        if (verbose) {
+          log.println("tophash: in " + className + " left alone: " + r.skippedMethods());
+        }
+      }
       rewritten.add(classKey(loader, className));
       if (verbose) {
         log.println("tophash: rewrote " + r.sites() + " site(s) in " + className.replace('/', '.')
@@ -234,6 +241,9 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
 
   /** Sites rewritten so far (a class transformed twice counts twice). */
   public long sitesRewritten() { return sitesRewritten.get(); }
+
+  /** Methods of rewritten classes left alone because they are too large to grow. */
+  public long methodsSkipped() { return methodsSkipped.get(); }
 
   /** Counts a class that retransformation could not handle. */
   public void countFailure() {

@@ -24,6 +24,7 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   private String sourceFile;
   private HashMapSiteRewriter.Context context;
   private int sites;
+  private final List<String> skippedMethods = new ArrayList<>();
 
   /**
    * Creates the visitor.
@@ -73,6 +74,9 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   public void visitEnd() {
     for (HashMapSiteRewriter m : methods) {
       sites += m.plan();
+      if (m.skippedBecause() != null) {
+        skippedMethods.add(m.skippedBecause());
+      }
     }
     if (sites == 0) {
       super.visitEnd(); // nothing to rewrite: the caller discards this output
@@ -86,6 +90,11 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
       }
     }
     super.visitEnd();
+  }
+
+  /** Why methods with sites were left as they were (too large), once the class has been visited. */
+  public List<String> skippedMethods() {
+    return skippedMethods;
   }
 
   /** The number of sites rewritten, once the class has been visited. */

@@ -1,6 +1,7 @@
 package dev.tophash.agent.transform;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
@@ -24,12 +25,21 @@ public final class SiteTransformer {
     private final byte[] bytes;
     private final int sites;
     private final String skipReason;
+    private final List<String> skippedMethods;
 
     Result(byte[] bytes, int sites, String skipReason) {
+      this(bytes, sites, skipReason, List.of());
+    }
+
+    Result(byte[] bytes, int sites, String skipReason, List<String> skippedMethods) {
       this.bytes = bytes;
       this.sites = sites;
       this.skipReason = skipReason;
+      this.skippedMethods = List.copyOf(skippedMethods);
     }
+
+    /** Methods of a rewritten class whose sites were left alone (too large), with the reason. */
+    public List<String> skippedMethods() { return skippedMethods; }
 
     /** The rewritten class file, or null when the class stays as it was. */
     public byte[] bytes() { return bytes; }
@@ -79,10 +89,12 @@ public final class SiteTransformer {
       // ASM's answer to class files it cannot parse (truncated, or newer than it knows)
       return new Result(null, 0, "unsupported class file (" + e + ")");
     }
+    List<String> skippedMethods = visitor.skippedMethods();
     if (visitor.sites() == 0) {
-      return Result.UNCHANGED;
+      return skippedMethods.isEmpty() ? Result.UNCHANGED
+          : new Result(null, 0, String.join("; ", skippedMethods));
     }
-    return new Result(writer.toByteArray(), visitor.sites(), null);
+    return new Result(writer.toByteArray(), visitor.sites(), null, skippedMethods);
   }
 
   /** Whether the class file mentions {@code java/util/HashMap} at all (a byte search, no parse). */

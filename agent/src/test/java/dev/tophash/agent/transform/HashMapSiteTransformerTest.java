@@ -102,8 +102,8 @@ class HashMapSiteTransformerTest {
     assertEquals(List.of("dev.tophash.map.TophashMap"), asked);
   }
 
-  @Test
-  void aClassIsRewrittenWholeOrNotAtAll() {
+  /** A class with one small method and one huge method, each allocating a HashMap. */
+  private static byte[] smallAndHuge(boolean brokenSmall) {
     org.objectweb.asm.ClassWriter w =
         new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
     w.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "gen/Mixed", null,
@@ -117,19 +117,44 @@ class HashMapSiteTransformerTest {
       }
       mv.visitTypeInsn(org.objectweb.asm.Opcodes.NEW, "java/util/HashMap");
       mv.visitInsn(org.objectweb.asm.Opcodes.DUP);
-      mv.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>",
-          "()V", false);
+      if (size == 0 && brokenSmall) {
+        mv.visitInsn(org.objectweb.asm.Opcodes.POP);
+      } else {
+        mv.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESPECIAL, "java/util/HashMap", "<init>",
+            "()V", false);
+      }
       mv.visitInsn(org.objectweb.asm.Opcodes.ARETURN);
       mv.visitMaxs(0, 0);
       mv.visitEnd();
     }
     w.visitEnd();
+    return w.toByteArray();
+  }
+
+  @Test
+  void anUnexpectedShapeLeavesTheWholeClassAloneAndRegistersNothing() {
     HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
     int before = ids.get();
     assertNull(t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
-        w.toByteArray()));
+        smallAndHuge(true)));
     assertEquals(before, ids.get(), "no site registered for a class left alone");
     assertEquals(1, t.classesSkipped());
+  }
+
+  @Test
+  void aMethodTooLargeToGrowIsLeftAloneAndTheRestRewritten() {
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    int before = ids.get();
+    byte[] out = t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
+        smallAndHuge(false));
+    assertNotNull(out);
+    assertEquals(before + 1, ids.get(), "only the small method's site");
+    assertEquals(1, t.methodsSkipped());
+    assertEquals(1, t.classesRewritten());
+    java.io.StringWriter problems = new java.io.StringWriter();
+    org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(out),
+        getClass().getClassLoader(), false, new java.io.PrintWriter(problems));
+    assertEquals("", problems.toString());
   }
 
   @Test
