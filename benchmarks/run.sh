@@ -18,6 +18,8 @@
 #                `mvn -B -ntp -pl runtime-map install -DskipTests` first to measure the latest map
 #   NO_BUILD=1   use the existing target/benchmarks.jar instead of rebuilding it
 #   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/)
+#   PARTS        which parts to run (default "jmh footprint pauses"); RESULTS.md is only
+#                updated when all three ran
 #
 # Extra arguments go to JMH, e.g. `run.sh quick -p size=1000` or a benchmark regex
 # such as `run.sh full 'MapBenchmark.getHit'` (a regex replaces the mode's selection).
@@ -67,7 +69,7 @@ if [ "$mode" = quick ]; then
   short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
   selections=(
     "MapBenchmark.(getHit|getMiss|putReplace|removeReinsert|iterateEntries|computeIfAbsentHit)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
-    "GrowBenchmark.putGrow$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
+    "GrowBenchmark.(putGrow|putPresized)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
     # One single-shot invocation per case: a map without a flooding defence needs tens of
     # seconds for 50,000 colliding String keys.
     "FloodBenchmark -f 1 -bm ss -tu ms -wi 0 -i 1"
@@ -88,6 +90,7 @@ if [ "$has_regex" = 1 ]; then
   if [ "$mode" = quick ]; then selections=("$short"); else selections=("$long"); fi
 fi
 
+parts="${PARTS:-jmh footprint pauses}"
 javas=(${BENCH_JAVA:-java})
 labels=()
 start_all=$(date +%s)
@@ -106,48 +109,54 @@ for j in "${javas[@]}"; do
   if [ "$major" -ge 23 ]; then jvm_extra+=(--sun-misc-unsafe-memory-access=allow); fi
 
   t0=$(date +%s)
-  echo "== $label: JMH ($mode)"
   n=0
-  for sel in "${selections[@]}"; do
-    n=$((n + 1))
-    # shellcheck disable=SC2086
-    "$java_exe" -jar "$jar" $sel -prof gc \
-      -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
-      | grep -E '^(# (Benchmark|Parameters):|Benchmark |[A-Za-z]+Benchmark\.[A-Za-z]+ )' || true
-    if [ ! -s "$out/jmh-$n.json" ]; then
-      echo "JMH run $n failed; see $out/jmh.log" >&2
-      exit 1
-    fi
-  done
-  # Merge the JSON arrays of the separate JMH runs into one.
-  {
-    echo "["
-    first=1
-    for f in "$out"/jmh-*.json; do
-      # JMH writes "[" and "]" on lines of their own: keep what lies between them
-      body="$(awk 'NF { l[++n] = $0 } END { for (i = 2; i < n; i++) print l[i] }' "$f")"
-      if [ -n "$(echo "$body" | tr -d '[:space:]')" ]; then
-        [ "$first" = 1 ] || echo ","
-        echo "$body"
-        first=0
+  if [[ " $parts " == *" jmh "* ]]; then
+    echo "== $label: JMH ($mode)"
+    for sel in "${selections[@]}"; do
+      n=$((n + 1))
+      # shellcheck disable=SC2086
+      "$java_exe" -jar "$jar" $sel -prof gc \
+        -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
+        | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Za-z]+Benchmark\.[A-Za-z]+ )' || true
+      if [ ! -s "$out/jmh-$n.json" ]; then
+        echo "JMH run $n failed; see $out/jmh.log" >&2
+        exit 1
       fi
     done
-    echo "]"
-  } > "$out/jmh.json"
-  rm -f "$out"/jmh-*.json
+    # Merge the JSON arrays of the separate JMH runs into one.
+    {
+      echo "["
+      first=1
+      for f in "$out"/jmh-*.json; do
+        # JMH writes "[" and "]" on lines of their own: keep what lies between them
+        body="$(awk 'NF { l[++n] = $0 } END { for (i = 2; i < n; i++) print l[i] }' "$f")"
+        if [ -n "$(echo "$body" | tr -d '[:space:]')" ]; then
+          [ "$first" = 1 ] || echo ","
+          echo "$body"
+          first=0
+        fi
+      done
+      echo "]"
+    } > "$out/jmh.json"
+    rm -f "$out"/jmh-*.json
+    "$java_exe" -cp "$jar" dev.tophash.bench.JmhReport "$out/jmh.json" "$out/jmh.md"
+  fi
   t1=$(date +%s)
 
-  echo "== $label: footprint"
-  "$java_exe" "${jvm_extra[@]}" -Xms4g -Xmx4g -cp "$jar" dev.tophash.bench.FootprintMain \
-    "${fp_args[@]+"${fp_args[@]}"}" --out "$out/footprint.md" >"$out/footprint.log" 2>&1
+  if [[ " $parts " == *" footprint "* ]]; then
+    echo "== $label: footprint"
+    "$java_exe" "${jvm_extra[@]}" -Xms4g -Xmx4g -cp "$jar" dev.tophash.bench.FootprintMain \
+      "${fp_args[@]+"${fp_args[@]}"}" --out "$out/footprint.md" >"$out/footprint.log" 2>&1
+  fi
   t2=$(date +%s)
 
-  echo "== $label: pauses"
-  "$java_exe" -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "$jar" dev.tophash.bench.PauseMain \
-    "${pause_args[@]}" --out "$out/pauses.md" >"$out/pauses.log" 2>&1
+  if [[ " $parts " == *" pauses "* ]]; then
+    echo "== $label: pauses"
+    "$java_exe" -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp "$jar" dev.tophash.bench.PauseMain \
+      "${pause_args[@]}" --out "$out/pauses.md" >"$out/pauses.log" 2>&1
+  fi
   t3=$(date +%s)
 
-  "$java_exe" -cp "$jar" dev.tophash.bench.JmhReport "$out/jmh.json" "$out/jmh.md"
   {
     echo "- JDK: $("$java_exe" -version 2>&1 | head -1)"
     echo "  ($("$java_exe" -version 2>&1 | sed -n 2p))"
@@ -179,21 +188,22 @@ summary="$here/target/results/summary.md"
     echo
     echo "#### Throughput and allocation (JMH, \`-prof gc\`)"
     echo
-    sed 's/^#### /##### /' "$r/jmh.md"
+    if [ -f "$r/jmh.md" ]; then sed 's/^#### /##### /' "$r/jmh.md"; else echo "(not run)"; echo; fi
     echo "#### Footprint: bytes per entry of the map's own structures (JOL)"
     echo
-    cat "$r/footprint.md"
+    if [ -f "$r/footprint.md" ]; then cat "$r/footprint.md"; else echo "(not run)"; fi
     echo
     echo "#### Pauses while growing to 1M entries"
     echo
-    cat "$r/pauses.md"
+    if [ -f "$r/pauses.md" ]; then cat "$r/pauses.md"; else echo "(not run)"; fi
   done
   echo
   echo "<!-- END GENERATED -->"
 } > "$summary"
 
 results="$here/RESULTS.md"
-if [ "${NO_UPDATE:-0}" != 1 ]; then
+if [ "${NO_UPDATE:-0}" != 1 ] && [[ " $parts " == *" jmh "* && " $parts " == *" footprint "* \
+    && " $parts " == *" pauses "* ]]; then
   if [ -f "$results" ] && grep -q '<!-- BEGIN GENERATED' "$results"; then
     awk -v f="$summary" '
       /<!-- BEGIN GENERATED/ { while ((getline line < f) > 0) print line; skip = 1; next }

@@ -16,11 +16,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Hash flooding (issue 8): {@code keys} distinct keys sharing one {@code hashCode()} are inserted
- * into a new map, then each is looked up once, in a random order. One invocation does all of it.
- * HashMap survives this by turning the bin into a tree ordered by {@code compareTo} when keys are
- * Comparable; for non-Comparable keys even its tree degrades to a scan, so that kind runs at a
- * smaller default count.
+ * Hash flooding (issue 8): {@link FloodKeys#count()} distinct keys sharing one {@code hashCode()}
+ * (50,000 String or Comparable keys, 5,000 non-Comparable ones) are inserted into a new map, then
+ * each is looked up once, in a random order. One invocation does all of it. HashMap survives this
+ * by turning the bin into a tree ordered by {@code compareTo} when keys are Comparable; for
+ * non-Comparable keys even its tree degrades to a scan (about a minute per invocation at 50,000
+ * here), hence the smaller count for them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,16 +36,12 @@ public class FloodBenchmark {
   @Param({"STRING", "COMPARABLE", "NON_COMPARABLE"})
   public FloodKeys floodKeys;
 
-  /** How many colliding keys; 0 means 50,000 (5,000 for non-Comparable keys). */
-  @Param({"0"})
-  public int keys;
-
   private Object[] inserts;
   private Object[] lookups;
 
   @Setup
   public void setUp() {
-    int n = keys > 0 ? keys : floodKeys == FloodKeys.NON_COMPARABLE ? 5_000 : 50_000;
+    int n = floodKeys.count();
     inserts = floodKeys.generate(n);
     lookups = inserts.clone();
     Random rnd = new Random(42);

@@ -28,6 +28,19 @@ public enum FloodKeys {
 
   abstract Object key(int id);
 
+  /**
+   * How many colliding keys the benchmark uses: 50,000 (issue 8), or 5,000 for
+   * {@link #NON_COMPARABLE}, which HashMap too can only scan. The system property
+   * {@code tophash.flood.keys} overrides it for every kind.
+   */
+  public int count() {
+    Integer override = Integer.getInteger("tophash.flood.keys");
+    if (override != null) {
+      return override;
+    }
+    return this == NON_COMPARABLE ? 5_000 : 50_000;
+  }
+
   /** {@code n} distinct keys that share one hash code (at most 65,536 for {@link #STRING}). */
   public Object[] generate(int n) {
     if (this == STRING && n > 1 << 16) {
