@@ -1,36 +1,23 @@
 package dev.tophash.agent.cli;
 
-import com.sun.tools.attach.AgentInitializationException;
-import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
-import com.sun.tools.attach.VirtualMachine;
 import dev.tophash.agent.AgentConfig;
-import dev.tophash.agent.AgentInstaller;
-import dev.tophash.agent.live.Profiler;
 import dev.tophash.reports.cli.ReportsCli;
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.util.Arrays;
-import java.util.Properties;
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * The command line of {@code tophash-agent.jar}: {@code attach}, {@code dump} and {@code detach}
  * talk to a running JVM through the Attach API ({@code jdk.attach}); {@code report},
  * {@code compare} and {@code merge} belong to the reports module.
  *
- * <p>{@code dump} asks the agent's MBean through the target's local JMX connector (started on
- * demand, as jconsole does), so that no agent is loaded again; with {@code report=DIR}, or when
- * JMX is not available, it loads the agent jar again with a command argument, as {@code detach}
- * always does: the agent already in the target finds its session and acts on it. Before anything is loaded the
- * target's system properties tell whether the agent is there ({@code tophash.agent.state}), and
- * afterwards how the command went ({@code tophash.agent.result}).
+ * <p>The remote commands live in {@link RemoteCommands}, so that the report commands also work
+ * on a Java runtime without {@code jdk.attach}. {@code dump} asks the agent's MBean through the
+ * target's local JMX connector (started on demand, as jconsole does), so that no agent is loaded
+ * again; with {@code report=DIR}, or when JMX is not available, it loads the agent jar again with
+ * a command argument, as {@code detach} always does: the agent already in the target finds its
+ * session and acts on it. Before anything is loaded the target's system properties tell whether
+ * the agent is there ({@code tophash.agent.state}), and afterwards how the command went
+ * ({@code tophash.agent.result}).
  */
 public final class AgentCli {
   private final PrintStream out;
@@ -89,148 +76,12 @@ public final class AgentCli {
   }
 
   private int remote(String cmd, String[] args) {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(usage());
-      return 0;
-    }
-    int maxArgs = cmd.equals("detach") ? 1 : 2;
-    if (args.length < 1 || args.length > maxArgs) {
-      err.println("tophash: " + cmd + " needs " + (cmd.equals("detach") ? "<pid>"
-          : cmd.equals("attach") ? "<pid> [options]" : "<pid> [report=DIR]"));
-      return 2;
-    }
-    long pid;
     try {
-      pid = Long.parseLong(args[0]);
-    } catch (NumberFormatException e) {
-      err.println("tophash: \"" + args[0] + "\" is not a process id");
-      return 2;
-    }
-    String options = args.length > 1 ? args[1] : "";
-    if (cmd.equals("attach")) {
-      try {
-        AgentConfig c = AgentConfig.parse(options);
-        if (c.help()) {
-          out.print(AgentConfig.helpText());
-          return 0;
-        }
-      } catch (IllegalArgumentException e) {
-        err.println("tophash: " + e.getMessage() + "; valid options: " + AgentConfig.validOptions());
-        return 2;
-      }
-    } else if (cmd.equals("dump") && !options.isEmpty() && !options.startsWith("report=")) {
-      err.println("tophash: dump takes only report=DIR, not \"" + options + "\"");
-      return 2;
-    }
-    if (pid == ProcessHandle.current().pid()) {
-      err.println("tophash: pid " + pid + " is this command itself");
-      return 2;
-    }
-    if (ProcessHandle.of(pid).isEmpty()) {
-      err.println("tophash: no process with pid " + pid);
+      return new RemoteCommands(out, err).run(cmd, args);
+    } catch (NoClassDefFoundError e) {
+      err.println("tophash: " + cmd + " needs the jdk.attach module, which this Java runtime lacks ("
+          + e.getMessage() + "); run the command with a full JDK");
       return 1;
     }
-    String jar;
-    try {
-      jar = agentJar();
-    } catch (IOException | URISyntaxException e) {
-      err.println("tophash: cannot locate the agent jar: " + e.getMessage());
-      return 1;
-    }
-    VirtualMachine vm;
-    try {
-      vm = VirtualMachine.attach(Long.toString(pid));
-    } catch (AttachNotSupportedException | IOException e) {
-      err.println("tophash: cannot attach to pid " + pid + " (not a JVM, another user's, or "
-          + "attach disabled with -XX:+DisableAttachMechanism): " + e.getMessage());
-      return 1;
-    } catch (SecurityException e) {
-      err.println("tophash: not allowed to attach to pid " + pid + ": " + e.getMessage());
-      return 1;
-    }
-    try {
-      return remote(cmd, vm, pid, jar, options);
-    } finally {
-      try {
-        vm.detach();
-      } catch (IOException e) {
-        // the target may have exited
-      }
-    }
-  }
-
-  private int remote(String cmd, VirtualMachine vm, long pid, String jar, String options) {
-    try {
-      String state = vm.getSystemProperties().getProperty(AgentInstaller.STATE_PROPERTY, "");
-      boolean installed = state.startsWith("installed");
-      if (cmd.equals("attach") && installed) {
-        err.println("tophash: pid " + pid + " already has the tophash agent (report -> "
-            + state.substring(state.indexOf(';') + 1) + "); use dump or detach");
-        return 1;
-      }
-      if (!cmd.equals("attach") && !installed) {
-        err.println("tophash: pid " + pid + " does not have the tophash agent; attach it first");
-        return 1;
-      }
-      if (cmd.equals("dump") && options.isEmpty()) {
-        String viaJmx = dumpOverJmx(vm);
-        if (viaJmx != null) {
-          if (viaJmx.startsWith("error:")) {
-            err.println("tophash: pid " + pid + ": " + viaJmx.substring(6).trim());
-            return 1;
-          }
-          out.println("tophash: pid " + pid + ": " + viaJmx);
-          return 0;
-        }
-      }
-      String agentArgs = cmd.equals("attach") ? options
-          : AgentInstaller.COMMAND_PREFIX + cmd + (options.isEmpty() ? "" : "," + options);
-      vm.loadAgent(jar, agentArgs);
-      Properties after = vm.getSystemProperties();
-      String result = after.getProperty(AgentInstaller.RESULT_PROPERTY, "");
-      if (result.startsWith("error:")) {
-        err.println("tophash: pid " + pid + ": " + result.substring(6).trim());
-        return 1;
-      }
-      out.println("tophash: pid " + pid + ": " + result);
-      return 0;
-    } catch (AgentLoadException | AgentInitializationException e) {
-      err.println("tophash: the agent could not be loaded into pid " + pid + ": " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      err.println("tophash: lost the connection to pid " + pid + ": " + e.getMessage());
-      return 1;
-    }
-  }
-
-  /**
-   * Asks the agent's MBean for a report through the target's local JMX connector, so that no
-   * agent is loaded again (on JDK 21+ every dynamic load prints a warning in the target). Returns
-   * null when that is not possible (no management agent module, MBean not registered yet), and
-   * the caller falls back to loading the agent with a command.
-   */
-  private static String dumpOverJmx(VirtualMachine vm) {
-    try {
-      String address = vm.startLocalManagementAgent();
-      try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
-        MBeanServerConnection server = connector.getMBeanServerConnection();
-        ObjectName name = new ObjectName(Profiler.OBJECT_NAME);
-        if (!server.isRegistered(name)) {
-          return null;
-        }
-        return String.valueOf(server.invoke(name, "dump", null, null));
-      }
-    } catch (Exception | LinkageError e) {
-      return null;
-    }
-  }
-
-  /** The path of the jar this class was loaded from. */
-  static String agentJar() throws IOException, URISyntaxException {
-    File f = new File(AgentCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    if (!f.isFile()) {
-      throw new IOException(f + " is not the agent jar (run java -jar tophash-agent.jar)");
-    }
-    return f.getAbsolutePath();
   }
 }
