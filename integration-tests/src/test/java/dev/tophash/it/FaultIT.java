@@ -91,6 +91,42 @@ class FaultIT {
     }
   }
 
+  /**
+   * A full disk: the report directory on a 24 KB tmpfs (needs root to mount; skipped otherwise).
+   * One clear line, the exit code unchanged, and no half-written files left behind.
+   */
+  @Test
+  void fullDisk() throws Exception {
+    Path work = ItEnv.newWorkDir("full-disk");
+    Path mnt = Files.createDirectories(work.resolve("tiny"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", mnt.toString())
+        .redirectErrorStream(true).start();
+    boolean mounted = mount.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && mount.exitValue() == 0;
+    org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here (not root?)");
+    try {
+      Path reportDir = mnt.resolve("report");
+      RunResult plain = JvmRun.main(DemoApp.class).name("plain").dir(work.resolve("plain")).args("20").run();
+      RunResult r = JvmRun.main(DemoApp.class).name("agent").dir(work.resolve("agent"))
+          .agent("report=" + reportDir).args("20").run();
+      r.assertExitCode(0);
+      assertEquals(plain.stdout(), r.stdout());
+      List<String> agent = r.agentLines();
+      assertEquals(2, agent.size(), () -> "the start-up line and one line about the report\n" + r);
+      assertTrue(agent.get(1).contains(reportDir.toString()), agent.get(1));
+      assertTrue(agent.get(1).contains("No space left on device"), agent.get(1));
+      try (java.util.stream.Stream<Path> files = Files.walk(mnt)) {
+        List<String> names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+            .collect(java.util.stream.Collectors.toList());
+        assertTrue(names.stream().allMatch(n -> n.equals("summary.txt") || n.equals("report.json")
+            || n.equals("report.html") || n.endsWith(".hgrm") || n.equals("intervals.hlog")),
+            () -> "no temporary or half-written files: " + names);
+      }
+    } finally {
+      new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start()
+          .waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"bogus=1", "sample=0", "impl=treemap", "interval=soon", "report=", "sample=16,,maps=2"})
   void badOptionsAreRefusedAndTheAppRunsWithoutTheAgent(String options) {

@@ -189,9 +189,11 @@ public final class JvmRun {
       pb.environment().remove("JAVA_TOOL_OPTIONS");
       pb.environment().remove("JDK_JAVA_OPTIONS");
       pb.environment().remove("_JAVA_OPTIONS");
+      long cpu0 = childrenCpuMillis();
       long t0 = System.nanoTime();
       Process p = pb.start();
-      return new RunningJvm(p, cmd, out, err, agentOptions == null ? null : reportDir(), t0, timeout, base);
+      return new RunningJvm(p, cmd, out, err, agentOptions == null ? null : reportDir(), t0, timeout, base,
+          cpu0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
@@ -200,6 +202,24 @@ public final class JvmRun {
   /** Runs the JVM to completion (failing the test on a timeout). */
   public RunResult run() {
     return start().await();
+  }
+
+  /**
+   * User + system CPU time of this JVM's finished (waited-for) child processes, from
+   * {@code /proc/self/stat} (cutime, cstime); -1 where there is no such file. The difference
+   * around one run is that run's CPU time when no other child ends meanwhile, as in the timing
+   * runs, which run one JVM at a time.
+   */
+  static long childrenCpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields after the command: state is field 3, cutime field 16, cstime field 17
+      long ticks = Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
+      return ticks * 10; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** A launched JVM. */
@@ -212,10 +232,12 @@ public final class JvmRun {
     private final long startNanos;
     private final Duration timeout;
     private final Path base;
+    private final long cpuBefore;
 
     RunningJvm(Process process, List<String> command, Path out, Path err, Path reportDir,
-        long startNanos, Duration timeout, Path base) {
+        long startNanos, Duration timeout, Path base, long cpuBefore) {
       this.base = base;
+      this.cpuBefore = cpuBefore;
       this.process = process;
       this.command = command;
       this.out = out;
@@ -287,7 +309,9 @@ public final class JvmRun {
         throw new AssertionError("interrupted", e);
       }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
-      return new RunResult(command, process.exitValue(), stdout(), stderr(), reportDir, millis, base);
+      long cpuAfter = childrenCpuMillis();
+      long cpu = cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore;
+      return new RunResult(command, process.exitValue(), stdout(), stderr(), reportDir, millis, base, cpu);
     }
 
     /** Kills the JVM if it is still running (for clean-up after a failed assertion). */

@@ -162,20 +162,27 @@ class RealAppsIT {
   private void timing(App app, Path jar, Path work) throws IOException {
     int n = Integer.getInteger("tophash.it.timingRuns", 3);
     long[][] ms = new long[3][n];
+    long[][] cpu = new long[3][n];
     String[] arms = {null, "", SAMPLED};
     for (int i = 0; i < n; i++) {
       for (int a = 0; a < 3; a++) {
         RunResult r = run(app, jar, work.resolve("timing-" + a + "-" + i), arms[a]);
         r.assertExitCode(0);
         ms[a][i] = r.millis();
+        cpu[a][i] = r.cpuMillis();
       }
     }
     double plain = median(ms[0]);
     double full = median(ms[1]);
     double sampled = median(ms[2]);
+    double plainCpu = median(cpu[0]);
+    double fullCpu = median(cpu[1]);
+    double sampledCpu = median(cpu[2]);
     String line = String.format(Locale.ROOT,
-        "timing %s (median of %d): plain %.0f ms, full %.0f ms (%.2fx), %s %.0f ms (%.2fx); runs %s",
+        "timing %s (median of %d): wall plain %.0f ms, full %.0f ms (%.2fx), %s %.0f ms (%.2fx);"
+            + " cpu plain %.0f ms, full %.0f ms (%.2fx), %s %.0f ms (%.2fx); wall runs %s",
         app.name(), n, plain, full, full / plain, SAMPLED, sampled, sampled / plain,
+        plainCpu, fullCpu, fullCpu / plainCpu, SAMPLED, sampledCpu, sampledCpu / plainCpu,
         Arrays.deepToString(ms));
     System.out.println(line);
     Path log = work.getParent().resolve("real-app-timings.txt");

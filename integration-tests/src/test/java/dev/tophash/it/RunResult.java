@@ -33,10 +33,12 @@ public final class RunResult {
   private final Path reportDir;
   private final long millis;
   private final Path outputDir;
+  private final long cpuMillis;
 
   RunResult(List<String> command, int exitCode, String stdout, String stderr, Path reportDir, long millis,
-      Path outputDir) {
+      Path outputDir, long cpuMillis) {
     this.outputDir = outputDir;
+    this.cpuMillis = cpuMillis;
     this.command = List.copyOf(command);
     this.exitCode = exitCode;
     this.stdout = stdout;
@@ -65,6 +67,11 @@ public final class RunResult {
   /** Wall time from start to exit. */
   public long millis() {
     return millis;
+  }
+
+  /** User + system CPU time of the JVM (see {@link JvmRun#childrenCpuMillis()}), or -1. */
+  public long cpuMillis() {
+    return cpuMillis;
   }
 
   public List<String> command() {
