@@ -12,7 +12,7 @@ build=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,9 +52,14 @@ echo "  summary  $report_abs/summary.txt"
 echo "  page     $report_abs/report.html   (open it in a browser; it works offline)"
 echo "  data     $report_abs/report.json, $report_abs/hgrm/, $report_abs/intervals.hlog"
 echo
-echo "==> the first lines of summary.txt"
-head -n 40 "$report_abs/summary.txt"
-echo "..."
+echo "==> summary.txt: the run and the sites ranked by cost"
+sed -n '/^#1 /q;p' "$report_abs/summary.txt" | head -n 40
+echo "==> summary.txt: the advice, site by site"
+awk '/^#[0-9]+ /{site=$2; shown=0; adv=0; next}
+     /^   - /{if (!shown) {print "  " site; shown=1}; sub(/^   /, "    "); print; adv=1; next}
+     /^     [^ ]/{if (adv) {sub(/^     /, "      "); print}; next}
+     {adv=0}' "$report_abs/summary.txt" | head -n 60
+echo "  (full text: $report_abs/summary.txt)"
 echo
 echo "Compare with HashMap's own algorithm (the A arm of an A/B):"
 echo "  java -javaagent:$agent_jar=report=target/demo-hashmap,impl=hashmap -cp $demo_classes dev.tophash.it.apps.DemoApp"
