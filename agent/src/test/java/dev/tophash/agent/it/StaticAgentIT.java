@@ -193,6 +193,25 @@ class StaticAgentIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void includeAndExcludePatterns(String java) throws Exception {
+    String cp = Jvm.appClassPath();
+    Path excluded = tmp.resolve("excluded.tsv");
+    Jvm.Result r = Jvm.run(Jvm.java(java, "-javaagent:" + Jvm.agentJar() + "=report="
+        + tmp.resolve("r") + ",interval=off,include=dev.tophash.it.*,exclude=dev.tophash.it.apps.Sites*",
+        "-Dsites.out=" + excluded, "-cp", cp, SitesApp.class.getName()));
+    assertEquals(0, r.exitCode, r.toString());
+    assertEquals("java.util.HashMap\t-", probe(excluded).get("counts"));
+    Path included = tmp.resolve("included.tsv");
+    Jvm.Result r2 = Jvm.run(Jvm.java(java, "-javaagent:" + Jvm.agentJar() + "=report="
+        + tmp.resolve("r2") + ",interval=off,include=dev.tophash.it.apps.*|com.nothing.*",
+        "-Dsites.out=" + included, "-cp", cp, SitesApp.class.getName()));
+    assertEquals(0, r2.exitCode, r2.toString());
+    assertTrue(probe(included).get("counts").startsWith("dev.tophash.map.TophashMap\t"),
+        Jvm.read(included));
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void unwritableReportDirectoryIsOneLineAndChangesNothingElse(String java) throws Exception {
     String cp = Jvm.appClassPath();
     Jvm.Result plain = Jvm.run(Jvm.java(java, "-cp", cp, SitesApp.class.getName(), "4"));
