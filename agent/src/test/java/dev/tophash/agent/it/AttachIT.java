@@ -107,6 +107,30 @@ class AttachIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void attachToAJvmStartedWithTheAgentIsRefused(String java) throws Exception {
+    Process app = Jvm.start(Jvm.java(java,
+        "-javaagent:" + Jvm.agentJar() + "=report=" + tmp.resolve("static") + ",interval=off",
+        "-cp", Jvm.appClassPath(), LongRunningApp.class.getName()));
+    try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        PrintStream in = new PrintStream(app.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      assertEquals("ready", out.readLine());
+      Jvm.Result again = Jvm.run(cli(java, "attach", Long.toString(app.pid())));
+      assertEquals(1, again.exitCode, again.toString());
+      assertTrue(again.stderr.contains("already has the tophash agent"), again.stderr);
+      in.println("alloc");
+      assertEquals("alloc dev.tophash.map.TophashMap 1000", out.readLine());
+      in.println("quit");
+      assertEquals("bye", out.readLine());
+      assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, app.exitValue());
+    } finally {
+      app.destroyForcibly();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void refusals(String java) throws Exception {
     Jvm.Result missing = Jvm.run(cli(java, "attach", "999999999"));
     assertEquals(1, missing.exitCode, missing.toString());
