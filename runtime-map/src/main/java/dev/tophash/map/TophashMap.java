@@ -2062,8 +2062,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** Serializes as a plain {@link HashMap}, so a JVM without tophash reads it back. */
   private Object writeReplace() throws ObjectStreamException {
-    HashMap<K, V> m = new HashMap<>(Math.max(16, (int) (count / 0.75f) + 1));
-    forEach(m::put);
+    HashMap<Object, Object> m = new HashMap<>(Math.max(16, (int) (count / 0.75f) + 1));
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      m.put(unmaskNull(c.key), c.value);
+    }
     return m;
   }
 
