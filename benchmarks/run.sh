@@ -4,7 +4,7 @@
 #   benchmarks/run.sh [quick|full] [extra JMH arguments...]
 #
 #   quick  1 fork, 1 s warm-up and 2 x 1 s measurement, a subset of parameters
-#          (about 5 minutes on 2 cores): get/put/churn/iteration/computeIfAbsent and growing
+#          (about 4 minutes per JDK on 2 cores): get/put/churn/iteration/computeIfAbsent and growing
 #          puts at 100k String keys for HashMap and the TophashMap variants, hash flooding
 #          (one shot per case), footprint and pauses of HashMap and TophashMap.
 #   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
@@ -21,8 +21,9 @@
 #   PARTS        which parts to run (default "jmh footprint pauses"); RESULTS.md is only
 #                updated when all three ran
 #
-# Extra arguments go to JMH, e.g. `run.sh quick -p size=1000` or a benchmark regex
-# such as `run.sh full 'MapBenchmark.getHit'` (a regex replaces the mode's selection).
+# Extra arguments go to JMH. A benchmark regex replaces the mode's selection, e.g.
+# `run.sh full 'MapBenchmark.getHit' -p size=1000000`; JMH adds -p values to those the mode
+# already sets rather than replacing them.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
