@@ -14,7 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 
 /**
  * The agent's entry point: {@code premain}, {@code agentmain} and the command-line {@code main}.
@@ -82,7 +88,7 @@ public final class Premain {
       if (!((Boolean) prepare.invoke(null, args, Boolean.valueOf(attached))).booleanValue()) {
         return;
       }
-      if (!bootstrapJarAppended()) {
+      if (!bootstrapJarAppended() && !defineInBootstrapLoader(inst)) {
         inst.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar()));
       }
       Method m = installer.getMethod("start", String.class, Instrumentation.class, boolean.class);
@@ -91,6 +97,73 @@ public final class Premain {
       Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
       System.err.println("tophash: agent not installed, the application runs without it: "
           .concat(String.valueOf(cause)));
+    }
+  }
+
+  /**
+   * Defines every class of the nested bootstrap jar directly in the bootstrap class loader, which
+   * is what appending the jar to the bootstrap class path achieves, without its side effect:
+   * HotSpot answers an appended boot class path by turning class data sharing off for the
+   * application's classes and printing "Sharing is only supported for boot loader classes because
+   * bootstrap classpath has been appended" on stderr. The agent exports {@code jdk.internal.misc}
+   * to itself (an agent may) and uses the JDK's own {@code Unsafe.defineClass} with a null loader;
+   * a class whose superclass or interfaces are not defined yet is retried on the next pass. Any
+   * failure returns false, and the caller appends the jar instead (already defined classes are
+   * the same bytes, so the two mechanisms agree).
+   */
+  private static boolean defineInBootstrapLoader(Instrumentation inst) {
+    try {
+      Module base = Object.class.getModule();
+      inst.redefineModule(base, Collections.<Module>emptySet(),
+          Collections.singletonMap("jdk.internal.misc",
+              Collections.singleton(Premain.class.getModule())),
+          Collections.<String, java.util.Set<Module>>emptyMap(),
+          Collections.<Class<?>>emptySet(),
+          Collections.<Class<?>, List<Class<?>>>emptyMap());
+      Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+      Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+      Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class,
+          int.class, ClassLoader.class, ProtectionDomain.class);
+      List<String> names = new ArrayList<>();
+      List<byte[]> bytes = new ArrayList<>();
+      InputStream in = Premain.class.getClassLoader() == null
+          ? ClassLoader.getSystemResourceAsStream(BOOTSTRAP_JAR_RESOURCE)
+          : Premain.class.getClassLoader().getResourceAsStream(BOOTSTRAP_JAR_RESOURCE);
+      if (in == null) {
+        return false;
+      }
+      try (JarInputStream jar = new JarInputStream(in)) {
+        for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+          String entry = e.getName();
+          if (entry.endsWith(".class") && !entry.endsWith("module-info.class")) {
+            names.add(entry.substring(0, entry.length() - 6).replace('/', '.'));
+            bytes.add(jar.readAllBytes());
+          }
+        }
+      }
+      while (!names.isEmpty()) {
+        int before = names.size();
+        for (int i = names.size() - 1; i >= 0; i--) {
+          byte[] b = bytes.get(i);
+          try {
+            define.invoke(unsafe, names.get(i), b, Integer.valueOf(0), Integer.valueOf(b.length),
+                null, null);
+          } catch (InvocationTargetException e) {
+            if (!(e.getCause() instanceof NoClassDefFoundError)) {
+              throw e;
+            }
+            continue; // its superclass or an interface comes later in the jar: next pass
+          }
+          names.remove(i);
+          bytes.remove(i);
+        }
+        if (names.size() == before) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Throwable t) {
+      return false;
     }
   }
 

@@ -122,7 +122,7 @@ final class Jvm {
   static List<String> agentLines(String stderr) {
     List<String> out = new ArrayList<>();
     for (String l : stderr.split("\n")) {
-      if (!l.isBlank() && !l.contains("VM warning: Sharing is only supported") && !l.startsWith("WARNING:")) {
+      if (!l.isBlank() && !l.startsWith("WARNING:")) {
         out.add(l);
       }
     }

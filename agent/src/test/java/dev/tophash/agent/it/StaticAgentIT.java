@@ -85,6 +85,9 @@ class StaticAgentIT {
     List<String> agentLines = Jvm.agentLines(agent.stderr);
     assertTrue(agentLines.get(0).startsWith("tophash: profiling HashMap sites (impl=tophash), report -> "),
         agent.stderr);
+    // Exactly one line: the map classes are defined in the boot loader rather than appended to
+    // the boot class path, so HotSpot has no class-data-sharing warning to print either.
+    assertEquals(1, agent.stderr.strip().lines().count(), agent.stderr);
 
     Map<String, Integer> lines = markers(SITES_APP);
     Map<String, String> seen = probe(agentProbe);
