@@ -81,6 +81,40 @@ class StaticAgentIT {
     assertEquals(report.run().path("impl").asText(), "tophash");
   }
 
+  /** {@code %p} in {@code report=} is the pid; without {@code report=} the default is used. */
+  @Test
+  void reportDirectoryNames() {
+    Path work = ItEnv.newWorkDir("report-names");
+    JvmRun.RunningJvm withPid = JvmRun.main(QuietApp.class).name("pid").dir(work.resolve("pid"))
+        .agent("report=" + work.resolve("pid/out-%p")).start();
+    RunResult r = withPid.await();
+    r.assertExitCode(0).assertOnlyStartupLine();
+    Path expected = work.resolve("pid/out-" + withPid.pid());
+    assertTrue(Files.isRegularFile(expected.resolve("summary.txt")), () -> expected + " missing\n" + r);
+    assertTrue(r.stderr().contains("report -> " + expected), r::toString);
+
+    // No report= at all: tophash-report-<pid> in the working directory.
+    Path dir = work.resolve("default");
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Jdk.current().java().toString());
+    cmd.add("-javaagent:" + ItEnv.agentJar());
+    cmd.addAll(java.util.List.of("-cp", ItEnv.classes().toString(), QuietApp.class.getName()));
+    try {
+      Files.createDirectories(dir);
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("default-agent.out").toFile()).start();
+      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue());
+      Path def = dir.resolve("tophash-report-" + p.pid());
+      assertTrue(Files.isRegularFile(def.resolve("report.json")), () -> def + " missing");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   @AgentRun(main = QuietApp.class)
   void appWithoutMapsOfItsOwnGetsAnEmptyReport(RunResult r) {
@@ -111,18 +145,43 @@ class StaticAgentIT {
   /**
    * The agent's promise: nothing on stderr but its one start-up line. HotSpot adds a warning of
    * its own ({@link RunResult#CDS_WARNING}) whenever class data sharing is on and an agent appends
-   * to the bootstrap class path, which the other tests tolerate and this one does not.
+   * to the bootstrap class path; the agent avoids that append, and this test holds it to that
+   * (the other tests tolerate the warning).
    */
   @Test
-  @Disabled("agent: HotSpot prints 'OpenJDK 64-Bit Server VM warning: Sharing is only supported for "
-      + "boot loader classes because bootstrap classpath has been appended' on JDK 17 and 25 whenever "
-      + "the agent appends its map jar to the bootstrap class path with class data sharing on; "
-      + "not silenced by -Xlog:cds=off, only by -Xshare:off or -XX:-PrintWarnings")
   @AgentRun(main = DemoApp.class, args = "20")
   void stderrHoldsOnlyTheStartupLine(RunResult r) {
     r.assertExitCode(0);
     List<String> err = r.stderrLines();
     assertEquals(1, err.size(), () -> "stderr should be the start-up line alone, was:\n" + r.stderr());
     assertTrue(RunResult.STARTUP_LINE.matcher(err.get(0)).matches(), err.get(0));
+  }
+
+  /**
+   * The ranking table of summary.txt is read in a terminal and by scripts: every column stays
+   * separated from the next, even for the demo's poor-hashCode site whose probe figures run into
+   * four digits.
+   */
+  @Test
+  @Disabled("reports: SummaryText's ranking table runs 'probe mean' into 'p99' when p99 >= 1,000 "
+      + "(e.g. '545.311,003' for the demo's priceCells site); enable when fixed")
+  @AgentRun(main = DemoApp.class, args = "10")
+  void summaryRankingColumnsStaySeparated(RunResult r) {
+    r.assertExitCode(0);
+    List<String> lines = RunResult.lines(r.summary());
+    int header = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).trim().startsWith("rank ")) {
+        header = i;
+        break;
+      }
+    }
+    assertTrue(header >= 0, r::summary);
+    assertTrue(header + 4 < lines.size() && !lines.get(header + 4).isBlank(), "four demo sites ranked");
+    for (int i = header + 1; i < lines.size() && !lines.get(i).isBlank(); i++) {
+      String row = lines.get(i);
+      String[] cells = row.trim().split("\\s+");
+      assertEquals(9, cells.length, () -> "rank, cost, share, maps, ops, probe mean, p99, tomb p90, site: " + row);
+    }
   }
 }
