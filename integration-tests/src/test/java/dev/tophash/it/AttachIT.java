@@ -94,6 +94,44 @@ class AttachIT {
     }
   }
 
+  /** Detach, attach again, a dump that cannot be written: the application never notices. */
+  @Test
+  void reattachAndAFailedDump() throws Exception {
+    Path work = ItEnv.newWorkDir("reattach");
+    Path control = Files.createDirectories(work.resolve("control"));
+    Path file = Files.writeString(work.resolve("a-file"), "x");
+    JvmRun.RunningJvm app = JvmRun.main(AttachTarget.class).name("target").dir(work)
+        .args(control.toString()).start();
+    try {
+      app.awaitStdoutLine("ready", WAIT);
+      String pid = Long.toString(app.pid());
+      Jdk jdk = Jdk.current();
+      cli(jdk, work, "attach", pid, "report=" + work.resolve("r1")).assertExitCode(0);
+      RunResult again = cli(jdk, work, "attach", pid, "report=" + work.resolve("r0"));
+      assertEquals(1, again.exitCode(), () -> "a second attach is refused\n" + again);
+      assertTrue(again.stderr().contains("already"), again::toString);
+      RunResult badDump = cli(jdk, work, "dump", pid, "report=" + file.resolve("sub"));
+      assertEquals(1, badDump.exitCode(), badDump::toString);
+      assertTrue(badDump.stderr().contains(file.resolve("sub").toString()), badDump::toString);
+      cli(jdk, work, "detach", pid).assertExitCode(0);
+      cli(jdk, work, "attach", pid, "report=" + work.resolve("r2")).assertExitCode(0);
+      assertEquals("probe 1 dev.tophash.map.TophashMap java.util.HashMap", probe(app, control, 1));
+      cli(jdk, work, "detach", pid).assertExitCode(0);
+      assertEquals("probe 2 java.util.HashMap java.util.HashMap", probe(app, control, 2));
+      Report r2 = Report.read(work.resolve("r2/report.json"));
+      assertTrue(r2.site(TARGET, "freshMap", Sources.line(AttachTarget.class, "fresh"), "app")
+          .counter("maps") >= 1);
+      Files.createFile(control.resolve("stop"));
+      RunResult end = app.await();
+      end.assertExitCode(0);
+      assertTrue(end.stdout().contains("bye true"), end::toString);
+      assertEquals(2, end.stderrLines().stream().filter(l -> RunResult.STARTUP_LINE.matcher(l).matches()).count(),
+          "one start-up line per attach\n" + end);
+    } finally {
+      app.kill();
+    }
+  }
+
   @Test
   void attachToMissingPid() {
     long pid = 4_000_000 - 7; // above Linux's pid_max default; never a live process here
