@@ -511,20 +511,92 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    Object v = lookup(key, false);
+    Object v = find(key);
     return v == ABSENT ? null : (V) v;
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return lookup(key, false) != ABSENT;
+    return find(key) != ABSENT;
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public V getOrDefault(Object key, V defaultValue) {
-    Object v = lookup(key, false);
+    Object v = find(key);
     return v == ABSENT ? defaultValue : (V) v;
+  }
+
+  /**
+   * The lookup fast path, small enough for HotSpot to inline into callers: a map that records
+   * nothing and is not growing, resolved within the key's main bucket (a hit there, or a miss
+   * proven by an emptyRest slot or the absence of an overflow bucket). Everything else — an
+   * empty or unallocated table, recording, a grow in progress, overflow chains, a race — takes
+   * {@link #lookup}. The bucket index masks with the array's own length, so a table replaced by
+   * another thread cannot make it index out of bounds.
+   */
+  private Object find(Object key) {
+    Object k = key == null ? NULL_KEY : key;
+    long[] t = tops;
+    if (t == null || rec != null || old != null) {
+      return lookup(key, false);
+    }
+    try {
+      long h = hash(k);
+      int bucket = (int) h & (t.length - 1);
+      long w = t[bucket];
+      long rest = zeroBytes(w);
+      long m = zeroBytes(w ^ (LO * tophash(h))) & ((rest & -rest) - 1);
+      Object[] ka = kv;
+      int kb = bucket << 4;
+      for (; m != 0; m &= m - 1) {
+        int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        Object k2 = ka[i];
+        if (k2 == k || k.equals(k2)) {
+          return ka[i + 1];
+        }
+      }
+      int link = next[bucket];
+      return rest != 0 || link == 0 ? ABSENT : findInOverflow(k, link, h);
+    } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+      return lookup(key, false); // the careful path tells a race from the key's own exception
+    }
+  }
+
+  /** The rest of {@link #find}: the key's overflow chain, by the same rules. */
+  private Object findInOverflow(Object k, int link, long h) {
+    Overflow of = ovf;
+    long pattern = LO * tophash(h);
+    try {
+      for (int guard = 0; link != 0 && guard <= of.used; guard++) {
+        int ov = link - 1;
+        int c = of.chunk(ov);
+        int ti = of.within(ov);
+        long w = of.tops[c][ti];
+        long rest = zeroBytes(w);
+        long m = zeroBytes(w ^ pattern);
+        if (rest != 0) {
+          m &= (rest & -rest) - 1;
+        }
+        Object[] ka = of.kv[c];
+        int kb = ti << 4;
+        while (m != 0) {
+          int i = (Long.numberOfTrailingZeros(m) >>> 2) & ~1;
+          Object k2 = ka[kb + i];
+          if (k2 == k || k.equals(k2)) {
+            return ka[kb + i + 1];
+          }
+          m &= m - 1;
+        }
+        if (rest != 0) {
+          return ABSENT;
+        }
+        link = of.next[c][ti];
+      }
+      return ABSENT;
+    } catch (RuntimeException e) {
+      return lookup(unmaskNull(k), false); // a race: the careful path decides
+    }
   }
 
   @Override
@@ -577,7 +649,50 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public V put(K key, V value) {
+    Object k = key == null ? NULL_KEY : key;
+    long[] t = tops;
+    if (t != null && rec == null && old == null) {
+      // Fast path, as find(): an update in the main bucket, or an insert into it when an emptyRest
+      // slot proves the key absent and no grow is due. Anything else is Go's full mapassign.
+      try {
+        long h = hash(k);
+        int bucket = (int) h & (t.length - 1);
+        long w = t[bucket];
+        int top = tophash(h);
+        long rest = zeroBytes(w);
+        long m = zeroBytes(w ^ (LO * top)) & ((rest & -rest) - 1);
+        Object[] ka = kv;
+        int kb = bucket << 4;
+        int stamp = ++writeStamp;
+        for (; m != 0; m &= m - 1) {
+          int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+          Object k2 = ka[i];
+          if (k2 == k || k.equals(k2)) {
+            Object previous = ka[i + 1];
+            ka[i + 1] = value;
+            endWrite(stamp);
+            return (V) previous;
+          }
+        }
+        if (rest != 0 && !overLoadFactor(count + 1L, b) && !tooManyOverflowBuckets(noverflow, b)) {
+          int slot = Long.numberOfTrailingZeros(zeroBytes(w & ~LO)) >>> 3;
+          if (state(w, slot) == EMPTY_ONE) {
+            tombstones--;
+          }
+          t[bucket] = withState(w, slot, top);
+          ka[kb + (slot << 1)] = k;
+          ka[kb + (slot << 1) + 1] = value;
+          count++;
+          ownModCount++;
+          endWrite(stamp);
+          return null;
+        }
+      } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+        // a race, or the key's own exception: the full path tells which
+      }
+    }
     return putVal(key, value, false);
   }
 
