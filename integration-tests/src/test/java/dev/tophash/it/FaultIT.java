@@ -9,6 +9,7 @@ import dev.tophash.it.apps.ExitApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,7 +63,33 @@ class FaultIT {
   /** The report directory is deleted while the application runs: the final report still lands. */
   @Test
   void reportDirDeletedDuringTheRun() throws Exception {
-    Path work = ItEnv.newWorkDir("deleted-dir");
+    RunResult r = runAndDeleteReportDir("deleted-dir");
+    Path reportDir = r.reportDir();
+    boolean written = Files.isRegularFile(reportDir.resolve("report.json"));
+    // Either the directory is made again and the report lands, or one line says why not.
+    assertTrue(written || r.agentLines().size() == 2, () -> "neither a report nor one clear line\n" + r);
+    assertTrue(r.agentLines().size() <= 2, () -> "at most one line beyond the start-up line\n" + r);
+    if (written) {
+      assertTrue(Files.isRegularFile(reportDir.resolve("summary.txt")), r::toString);
+    }
+  }
+
+  /**
+   * "Nothing else lost": the interval log, whose file went with the directory, is written again
+   * (or its loss is said in one line) rather than appended to a file nobody can see any more.
+   */
+  @Test
+  @Disabled("agent: after the report directory is deleted the interval log keeps appending to the "
+      + "unlinked intervals.hlog; the final report recreates the directory without it and says nothing")
+  void intervalLogNotSilentlyLostWhenDirDeleted() throws Exception {
+    RunResult r = runAndDeleteReportDir("deleted-dir-hlog");
+    boolean hlog = Files.isRegularFile(r.reportDir().resolve("intervals.hlog"));
+    assertTrue(hlog || r.agentLines().stream().anyMatch(l -> l.contains("intervals.hlog")),
+        () -> "intervals.hlog vanished without a word\n" + r);
+  }
+
+  private static RunResult runAndDeleteReportDir(String name) throws Exception {
+    Path work = ItEnv.newWorkDir(name);
     JvmRun run = JvmRun.main(ExitApp.class).name("agent").dir(work).agent("interval=100ms").args("sigterm");
     Path reportDir = run.reportDir();
     JvmRun.RunningJvm jvm = run.start();
@@ -79,13 +106,7 @@ class FaultIT {
       RunResult r = jvm.await();
       assertEquals(143, r.exitCode(), r::toString);
       assertTrue(r.stdout().contains("ready"), r::toString);
-      boolean written = Files.isRegularFile(reportDir.resolve("report.json"));
-      // Either the directory is made again and the report lands, or one line says why not.
-      assertTrue(written || r.agentLines().size() == 2, () -> "neither a report nor one clear line\n" + r);
-      assertTrue(r.agentLines().size() <= 2, () -> "at most one line beyond the start-up line\n" + r);
-      if (written) {
-        assertTrue(Files.isRegularFile(reportDir.resolve("summary.txt")), r::toString);
-      }
+      return r;
     } finally {
       jvm.kill();
     }

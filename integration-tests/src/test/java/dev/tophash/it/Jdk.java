@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,11 +43,6 @@ public record Jdk(int feature, Path java) {
       }
     }
     return out;
-  }
-
-  /** Feature versions of the JDK matrix, for {@code @ValueSource}. */
-  public static List<Integer> matrix() {
-    return new ArrayList<>(List.of(17, 25));
   }
 
   /** Reads {@code JAVA_VERSION} from the {@code release} file next to {@code bin/java}. */
