@@ -528,17 +528,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
-   * The lookup fast path, small enough for HotSpot to inline into callers: a map that records
-   * nothing and is not growing, resolved within the key's main bucket (a hit there, or a miss
-   * proven by an emptyRest slot or the absence of an overflow bucket). Everything else — an
-   * empty or unallocated table, recording, a grow in progress, overflow chains, a race — takes
+   * The lookup fast path, small enough for HotSpot to inline into callers: a map that is not
+   * growing, resolved within the key's main bucket (a hit there, or a miss proven by an emptyRest
+   * slot or the absence of an overflow bucket), recording as {@link #scan} does. Overflow chains
+   * of a map that records nothing take {@link #findInOverflow}; everything else (an empty or
+   * unallocated table, a grow in progress, a recorded overflow walk, a race) takes
    * {@link #lookup}. The bucket index masks with the array's own length, so a table replaced by
    * another thread cannot make it index out of bounds.
    */
   private Object find(Object key) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t == null || rec != null || old != null) {
+    if (t == null || old != null || count == 0) {
       return lookup(key, false);
     }
     try {
@@ -549,15 +550,27 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       long m = zeroBytes(w ^ (LO * tophash(h))) & ((rest & -rest) - 1);
       Object[] ka = kv;
       int kb = bucket << 4;
+      int falsePositives = 0;
       for (; m != 0; m &= m - 1) {
         int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
         Object k2 = ka[i];
         if (k2 == k || k.equals(k2)) {
+          if (rec != null) {
+            recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, ((i - kb) >>> 1) + 1, falsePositives);
+          }
           return ka[i + 1];
         }
+        falsePositives++;
       }
       int link = next[bucket];
-      return rest != 0 || link == 0 ? ABSENT : findInOverflow(k, link, h);
+      if (rest == 0 && link != 0) {
+        return rec == null ? findInOverflow(k, link, h) : lookup(key, false);
+      }
+      if (rec != null) {
+        recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS,
+            rest == 0 ? BUCKET_SIZE : (Long.numberOfTrailingZeros(rest) >>> 3) + 1, falsePositives);
+      }
+      return ABSENT;
     } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
@@ -1312,7 +1325,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   private void recover(RuntimeException e, int attempt) {
     RuntimeException f = raceFailure(e);
-    if (f == e || attempt > 0) {
+    if (f == e) {
+      throw f;
+    }
+    SiteBuffer r = rec;
+    if (r != null) {
+      if (r.owner != Thread.currentThread()) {
+        r = rebind();
+      }
+      r.counters[Counter.CONCURRENT_WRITES.ordinal()]++;
+    }
+    if (attempt > 0) {
       throw f;
     }
     try {

@@ -317,7 +317,14 @@ class RecordingTest {
       assertTrue(!w.isAlive(), "a racing writer hung");
     }
     SiteSnapshot s = snapshotOf(site);
-    assertEquals(thrown.size(), s.counter(Counter.CONCURRENT_WRITES));
-    assertTrue(thrown.isEmpty() || thrown.get(0).getMessage().equals("concurrent map writes"));
+    long writes = thrown.stream().filter(e -> "concurrent map writes".equals(e.getMessage())).count();
+    long broken = thrown.stream()
+        .filter(e -> "concurrent map read and map write".equals(e.getMessage())).count();
+    assertEquals(thrown.size(), writes + broken, "only the two race messages");
+    // Every write race that threw was counted first; table damage found by an internal failure
+    // is counted too, whether the repair let the operation go on or it threw.
+    assertTrue(s.counter(Counter.CONCURRENT_WRITES) >= writes + broken,
+        s.counter(Counter.CONCURRENT_WRITES) + " counted, " + thrown.size() + " thrown");
+    assertTrue(writes > 0, "four threads writing one map for 800,000 writes collide at least once");
   }
 }
