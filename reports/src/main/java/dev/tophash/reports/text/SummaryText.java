@@ -135,7 +135,7 @@ public final class SummaryText {
     for (SiteAnalysis a : ranked) {
       total += a.costNanos();
     }
-    out.append(" rank      cost  share     maps      ops  probe mean  p99  tomb p90  site\n");
+    out.append(" rank      cost  share     maps      ops  probe mean      p99  tomb p90  site\n");
     int shown = Math.min(RANKED_SITES, ranked.size());
     for (int i = 0; i < shown; i++) {
       SiteAnalysis a = ranked.get(i);
@@ -147,11 +147,11 @@ public final class SummaryText {
           + Fmt.right(Fmt.shortCount(s.counter(Counter.MAPS)), 9)
           + Fmt.right(Fmt.shortCount(a.countedOperations()), 9)
           + Fmt.right(a.operations() == 0 ? "-" : Fmt.f("%.2f", a.meanProbe()), 12)
-          + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 5)
+          + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 9)
           + Fmt.right(s.histogram(Metric.TOMBSTONE_PERMILLE).getTotalCount() == 0 ? "-"
               : tombP90 + "\u2030", 10)
           + "  ";
-      out.append(line).append(cut(s.site().key(), WIDTH - line.length())).append('\n');
+      out.append(line).append(shortKey(s.site().key(), WIDTH - line.length())).append('\n');
     }
     if (ranked.size() > shown) {
       out.append(Fmt.f("  ... and %d more active sites (see report.json)%n", ranked.size() - shown));
@@ -221,6 +221,31 @@ public final class SummaryText {
         out.append(Fmt.wrap(line, WIDTH, ind + "- ", ind + "  "));
       }
     }
+  }
+
+  /**
+   * A site key that fits {@code width}: as it is, else with the class's package abbreviated to
+   * initials ({@code d.t.i.a.DemoApp#priceCells:66}), else cut at the front so that the method and
+   * line, the part a reader looks for, survive.
+   */
+  public static String shortKey(String key, int width) {
+    if (key.length() <= width) {
+      return key;
+    }
+    int hash = key.indexOf('#');
+    String cls = hash < 0 ? key : key.substring(0, hash);
+    String rest = hash < 0 ? "" : key.substring(hash);
+    String[] parts = cls.split("\\.");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < parts.length - 1; i++) {
+      sb.append(parts[i].isEmpty() ? "" : parts[i].substring(0, 1)).append('.');
+    }
+    sb.append(parts[parts.length - 1]).append(rest);
+    String abbreviated = sb.toString();
+    if (abbreviated.length() <= width) {
+      return abbreviated;
+    }
+    return "~" + abbreviated.substring(abbreviated.length() - (width - 1));
   }
 
   private static String cut(String s, int width) {
