@@ -135,7 +135,7 @@ public final class SummaryText {
     for (SiteAnalysis a : ranked) {
       total += a.costNanos();
     }
-    out.append(" rank      cost  share     maps      ops  probe mean      p99  tomb p90  site\n");
+    out.append(" rank      cost  share     maps      ops  probe mean    p99  tomb p90  site\n");
     int shown = Math.min(RANKED_SITES, ranked.size());
     for (int i = 0; i < shown; i++) {
       SiteAnalysis a = ranked.get(i);
@@ -147,7 +147,7 @@ public final class SummaryText {
           + Fmt.right(Fmt.shortCount(s.counter(Counter.MAPS)), 9)
           + Fmt.right(Fmt.shortCount(a.countedOperations()), 9)
           + Fmt.right(a.operations() == 0 ? "-" : Fmt.f("%.2f", a.meanProbe()), 12)
-          + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 9)
+          + Fmt.right(a.operations() == 0 ? "-" : Fmt.shortCount(Hist.at(a.probes(), 99)), 7)
           + Fmt.right(s.histogram(Metric.TOMBSTONE_PERMILLE).getTotalCount() == 0 ? "-"
               : tombP90 + "\u2030", 10)
           + "  ";
