@@ -23,7 +23,7 @@ report_dir=${REPORT:-target/demo-report}
 
 if [ "$build" = 1 ]; then
   echo "==> building tophash (mvn -B -ntp -DskipTests install; the first build downloads dependencies)"
-  mvn -B -ntp -q -DskipTests install
+  mvn -B -ntp -q -Dstyle.color=never -DskipTests install
 fi
 for f in "$agent_jar" "$demo_classes/dev/tophash/it/apps/DemoApp.class"; do
   if [ ! -e "$f" ]; then
