@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -163,8 +162,6 @@ class StaticAgentIT {
    * four digits.
    */
   @Test
-  @Disabled("reports: SummaryText's ranking table runs 'probe mean' into 'p99' when p99 >= 1,000 "
-      + "(e.g. '545.311,003' for the demo's priceCells site); enable when fixed")
   @AgentRun(main = DemoApp.class, args = "10")
   void summaryRankingColumnsStaySeparated(RunResult r) {
     r.assertExitCode(0);
