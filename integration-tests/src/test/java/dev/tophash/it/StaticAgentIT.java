@@ -46,6 +46,14 @@ class StaticAgentIT {
     }
     assertTrue(agent.reportFile("intervals.hlog").contains("#[Histogram log format version 1.3]"),
         "intervals.hlog is not an HdrHistogram log");
+    assertHdrHistogramReadsTheLog(dir.resolve("intervals.hlog"));
+    try (Stream<Path> hgrm = Files.list(dir.resolve("hgrm"))) {
+      for (Path p : (Iterable<Path>) hgrm.filter(f -> f.toString().endsWith(".hgrm"))::iterator) {
+        String text = Files.readString(p);
+        assertTrue(text.contains("#[Mean    =") && text.contains("Total count"),
+            () -> p + " is not in HdrHistogram's percentile-distribution format");
+      }
+    }
     assertTrue(agent.reportFile("report.html").contains("<html"), "report.html is not HTML");
 
     // Every demo site, with its real class, method and line, in the JSON and in the summary.
@@ -112,6 +120,22 @@ class StaticAgentIT {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** HdrHistogram's own reader takes the interval log: histograms tagged {@code site.metric}. */
+  static void assertHdrHistogramReadsTheLog(Path hlog) throws IOException {
+    int histograms = 0;
+    java.util.Set<String> tags = new java.util.TreeSet<>();
+    try (org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(hlog.toFile())) {
+      org.HdrHistogram.EncodableHistogram h;
+      while ((h = reader.nextIntervalHistogram()) != null) {
+        histograms++;
+        tags.add(h.getTag());
+      }
+    }
+    assertTrue(histograms > 0, "no interval histograms in " + hlog);
+    assertTrue(tags.stream().anyMatch(t -> t != null && t.contains("DemoApp") && t.contains(".probe.")),
+        () -> "tags name the site and the metric: " + tags);
   }
 
   @Test
