@@ -44,7 +44,7 @@ class ExitIT {
     Report report = agent.report();
     Report.Site s = report.site(APP, "main", Sources.line(ExitApp.class, "settings"), "app");
     assertEquals(1, s.counter("maps"));
-    assertTrue(report.activeSites(WORKLOAD).get(0).counter("maps") >= 4,
+    assertTrue(report.activeSites(WORKLOAD).get(0).counter("maps") >= 3,
         "the work done before SIGTERM is in the report");
     assertTrue(agent.summary().contains("ExitApp"), agent::toString);
   }
