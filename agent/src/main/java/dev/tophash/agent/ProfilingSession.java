@@ -258,9 +258,17 @@ final class ProfilingSession {
       return false;
     }
     try {
+      Path file = reportDir.resolve("intervals.hlog");
+      if (intervalLog != null && !Files.exists(file)) {
+        // Deleted under us (the report directory removed while the application runs): appending
+        // to the unlinked file would lose everything without a word. Say so once and start anew.
+        closeIntervalLog();
+        err.println("tophash: " + file + " was deleted while the application ran; "
+            + "a new interval log starts there now (earlier intervals are lost)");
+      }
       if (intervalLog == null) {
         Files.createDirectories(reportDir);
-        intervalLog = new IntervalLog(reportDir.resolve("intervals.hlog"), MapSites.startEpochMillis());
+        intervalLog = new IntervalLog(file, MapSites.startEpochMillis());
       }
       intervalLog.append(MapSites.snapshot(true));
       return true;

@@ -9,7 +9,6 @@ import dev.tophash.it.apps.ExitApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,8 +78,6 @@ class FaultIT {
    * (or its loss is said in one line) rather than appended to a file nobody can see any more.
    */
   @Test
-  @Disabled("agent: after the report directory is deleted the interval log keeps appending to the "
-      + "unlinked intervals.hlog; the final report recreates the directory without it and says nothing")
   void intervalLogNotSilentlyLostWhenDirDeleted() throws Exception {
     RunResult r = runAndDeleteReportDir("deleted-dir-hlog");
     boolean hlog = Files.isRegularFile(r.reportDir().resolve("intervals.hlog"));

@@ -197,10 +197,11 @@ public final class SiteAnalysis {
     if (switched == 0) {
       return;
     }
-    advice.add(Fmt.f("possible hash flooding: %s map(s) met a chain of String keys sharing one "
-            + "hashCode (%s long probes) and switched to a seeded content hash -> if the keys come "
-            + "from outside (request parameters, headers, JSON fields), this may be a "
-            + "denial-of-service attempt; the map defended itself, but find where the keys come from",
+    advice.add(Fmt.f("possible hash flooding: %s map(s) met a chain of keys sharing one hashCode "
+            + "(%s long probes) and switched to a collision-resistant mode (a seeded content hash "
+            + "for String keys, HashMap's tree bins for others) -> if the keys come from outside "
+            + "(request parameters, headers, JSON fields), this may be a denial-of-service attempt; "
+            + "the map defended itself, but find where the keys come from",
         Fmt.count(switched), Fmt.count(site.counter(Counter.LONG_PROBES))));
   }
 

@@ -104,8 +104,8 @@ class SummaryTextTest {
 
   @Test
   void floodingAdvice() {
-    assertTrue(flat().contains("possible hash flooding: 1 map(s) met a chain of String keys sharing "
-        + "one hashCode (3 long probes) and switched to a seeded content hash"), text);
+    assertTrue(flat().contains("possible hash flooding: 1 map(s) met a chain of keys sharing one "
+        + "hashCode (3 long probes) and switched to a collision-resistant mode"), text);
   }
 
   @Test

@@ -31,8 +31,9 @@ public enum Counter {
   /** impl=hashmap only: puts that crossed HashMap's resize threshold. */
   RESIZES("resizes"),
   /**
-   * Maps that switched to collision-resistant hashing after an insert probed a chain of keys with
-   * equal hash codes longer than the limit: possible hash flooding.
+   * Maps that switched to a collision-resistant mode after an insert probed a chain of keys with
+   * equal hash codes longer than the limit (a seeded content hash for String keys, HashMap's own
+   * tree bins for others): possible hash flooding.
    */
   FLOODING("hashFlooding");
 

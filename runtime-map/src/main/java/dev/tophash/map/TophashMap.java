@@ -131,12 +131,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /** Whether String keys are hashed by content under {@link #stringSeed} (hash flooding seen). */
   transient boolean hardened;
   transient long stringSeed;
+  /**
+   * Whether this map has handed its entries to HashMap's own table (inherited, unused until then)
+   * after hash flooding by keys other than Strings: every method then delegates to HashMap, whose
+   * tree bins bound the damage. {@link #tops} is null from then on, so the fast paths fall through
+   * to the methods that check this flag.
+   */
+  transient boolean delegating;
 
   final int site;
   /** This thread's recording buffer of the site, or null when this map does not record. */
   transient SiteBuffer rec;
   private final transient boolean racesThrow;
   private transient int peakLevel;
+  /** Whether this map records (it was tracked at construction). */
+  private transient boolean tracked;
   private transient long growStartNanos;
   private transient int growWrites;
 
@@ -320,6 +329,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           r.event(Metric.HINT, hint);
         }
         rec = r;
+        tracked = true;
       }
     }
   }
@@ -443,6 +453,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private Object lookup0(Object key, boolean forRemove) {
+    if (delegating) {
+      return super.containsKey(key) ? super.get(key) : ABSENT;
+    }
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -489,7 +502,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         falsePositives++;
         m &= m - 1;
       }
-      if (rest != 0 || link == 0 || chain > of.used) {
+      if (chain > of.used) {
+        throw corruptChain();
+      }
+      if (rest != 0 || link == 0) {
         if (rec != null) {
           int probe = rest != 0 ? (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1
               : (chain + 1) << 3;
@@ -566,6 +582,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       if (rest == 0 && link != 0) {
         return rec == null ? findInOverflow(k, link, h) : lookup(key, false);
       }
+      if (delegating) {
+        return lookup(key, false); // stale arrays seen after a racing switch to HashMap's table
+      }
       if (rec != null) {
         recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS,
             rest == 0 ? BUCKET_SIZE : (Long.numberOfTrailingZeros(rest) >>> 3) + 1, falsePositives);
@@ -606,6 +625,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         }
         link = of.next[c][ti];
       }
+      if (link != 0) {
+        throw corruptChain();
+      }
       return ABSENT;
     } catch (RuntimeException e) {
       return lookup(unmaskNull(k), false); // a race: the careful path decides
@@ -614,16 +636,19 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @Override
   public int size() {
-    return count;
+    return delegating ? super.size() : count;
   }
 
   @Override
   public boolean isEmpty() {
-    return count == 0;
+    return delegating ? super.isEmpty() : count == 0;
   }
 
   @Override
   public boolean containsValue(Object value) {
+    if (delegating) {
+      return super.containsValue(value);
+    }
     if (count == 0) {
       return false;
     }
@@ -649,13 +674,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private void concurrentWrite() {
-    SiteBuffer r = rec;
-    if (r != null) {
-      if (r.owner != Thread.currentThread()) {
-        r = rebind();
-      }
-      r.counters[Counter.CONCURRENT_WRITES.ordinal()]++;
-    }
+    countRace();
     if (racesThrow) {
       throw new ConcurrentModificationException("concurrent map writes");
     }
@@ -666,7 +685,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V put(K key, V value) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t != null && rec == null && old == null) {
+    if (t != null && rec == null && old == null && !delegating) {
       // Fast path, as find(): an update in the main bucket, or an insert into it when an emptyRest
       // slot proves the key absent and no grow is due. Anything else is Go's full mapassign.
       try {
@@ -731,6 +750,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @SuppressWarnings("unchecked")
   private V putVal0(K key, V value, boolean onlyIfAbsent) {
+    if (delegating) {
+      return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+    }
     Object k = maskNull(key);
     long h = hash(k);
     int stamp = beginWrite();
@@ -796,7 +818,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           probe = (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1;
           break;
         }
-        if (link == 0 || chain > of.used) {
+        if (chain > of.used) {
+          throw corruptChain();
+        }
+        if (link == 0) {
           probe = (chain + 1) << 3;
           break;
         }
@@ -809,6 +834,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         link = of.next[c][ti];
       }
       if (chain >= FLOOD_CHAIN && falsePositives >= FLOOD_CHAIN * 6 && floodDetected(k)) {
+        if (delegating) {
+          endWrite(stamp);
+          return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+        }
         h = hash(k); // rebuilt with content hashes: hash again and scan again
         top = tophash(h);
         pattern = LO * top;
@@ -874,6 +903,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private Object removeVal0(Object key, Object value, boolean matchValue) {
+    if (delegating) {
+      if (!super.containsKey(key)) {
+        return ABSENT;
+      }
+      if (matchValue) {
+        return super.remove(key, value) ? value : ABSENT;
+      }
+      return super.remove(key);
+    }
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -933,7 +971,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         falsePositives++;
         m &= m - 1;
       }
-      if (rest != 0 || link == 0 || chain > of.used) {
+      if (chain > of.used) {
+        throw corruptChain();
+      }
+      if (rest != 0 || link == 0) {
         if (rec != null) {
           int probe = rest != 0 ? (chain << 3) + (Long.numberOfTrailingZeros(rest) >>> 3) + 1
               : (chain + 1) << 3;
@@ -1035,14 +1076,59 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       r.counters[Counter.LONG_PROBES.ordinal()]++;
     }
-    if (hardened || !(key instanceof String)) {
+    if (hardened) {
       return false;
     }
     if (r != null) {
       r.counters[Counter.FLOODING.ordinal()]++;
     }
-    rebuildHardened();
+    if (key instanceof String) {
+      rebuildHardened();
+    } else {
+      delegateToHashMap();
+    }
     return true;
+  }
+
+  /**
+   * Moves every entry into HashMap's own table and delegates to it from now on: for keys that are
+   * not Strings no content hash is available, and HashMap's tree bins are the best defence the
+   * JDK has. An O(n) step paid once per map; the map records no more probes afterwards.
+   */
+  private void delegateToHashMap() {
+    int n = count;
+    Object[] keys = new Object[n];
+    Object[] values = new Object[n];
+    int i = 0;
+    for (Cursor c = new Cursor(); c.advance() && i < n; i++) {
+      keys[i] = c.key;
+      values[i] = c.value;
+    }
+    delegating = true;
+    tops = null;
+    kv = null;
+    next = null;
+    ovf = null;
+    old = null;
+    count = 0;
+    tombstones = 0;
+    noverflow = 0;
+    nevacuate = 0;
+    evacuated = 0;
+    ownModCount++;
+    for (int j = 0; j < i; j++) {
+      super.put(unmaskNull(keys[j]), values[j] == null ? null : castValue(values[j]));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private V castValue(Object v) {
+    return (V) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private K castKey(Object k) {
+    return (K) k;
   }
 
   /** Re-inserts every entry under content hashing, keeping B; an O(n) pause paid once per map. */
@@ -1306,7 +1392,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   static RuntimeException raceFailure(RuntimeException e) {
     if (e instanceof ArrayIndexOutOfBoundsException || e instanceof NullPointerException
-        || e instanceof NegativeArraySizeException) {
+        || e instanceof NegativeArraySizeException || e instanceof CorruptTableException) {
       StackTraceElement[] trace = e.getStackTrace();
       if (trace.length > 0 && trace[0].getClassName().startsWith("dev.tophash.map.")) {
         ConcurrentModificationException cme =
@@ -1319,6 +1405,29 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
+   * Counts a detected race for the site, in the calling thread's buffer, without touching
+   * {@link #rec} (which a repair or rebuild running in another thread may have cleared).
+   */
+  private void countRace() {
+    if (tracked) {
+      MapSites.recorder(site).buffer().counters[Counter.CONCURRENT_WRITES.ordinal()]++;
+    }
+  }
+
+  /** Thrown by a chain walk that finds more buckets than exist: only a race can do that. */
+  static final class CorruptTableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptTableException() {
+      super("an overflow chain longer than the overflow buckets in use");
+    }
+  }
+
+  private static CorruptTableException corruptChain() {
+    return new CorruptTableException();
+  }
+
+  /**
    * Called when an operation threw: rethrows the keys' own exceptions unchanged; after a failure of
    * this map's own code (a race), repairs the table once so that the caller can try again, and the
    * second time throws it as a ConcurrentModificationException.
@@ -1328,13 +1437,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (f == e) {
       throw f;
     }
-    SiteBuffer r = rec;
-    if (r != null) {
-      if (r.owner != Thread.currentThread()) {
-        r = rebind();
-      }
-      r.counters[Counter.CONCURRENT_WRITES.ordinal()]++;
-    }
+    countRace();
     if (attempt > 0) {
       throw f;
     }
@@ -1352,6 +1455,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   @SuppressWarnings("unchecked")
   private void repair() {
+    if (delegating) {
+      tops = null; // HashMap's table holds the entries; our arrays were revived by a racing grow
+      kv = null;
+      next = null;
+      ovf = null;
+      old = null;
+      return;
+    }
     java.util.ArrayList<Object> found = new java.util.ArrayList<>();
     Old o = old;
     if (o != null) {
@@ -1465,7 +1576,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (m.isEmpty()) {
       return;
     }
-    if (count == 0 && tops == null && old == null) {
+    if (count == 0 && tops == null && old == null && !delegating) {
       int bb = bucketShiftForHint(m.size());
       if (bb > b && bb <= MAX_B) {
         if (rec != null) {
@@ -1484,6 +1595,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @Override
   public void clear() {
     ownModCount++;
+    if (delegating) {
+      super.clear();
+      return;
+    }
     if (count == 0 && old == null && tombstones == 0 && (ovf == null || ovf.used == 0)) {
       return;
     }
@@ -1538,6 +1653,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
     Objects.requireNonNull(mappingFunction);
+    if (delegating) {
+      return super.computeIfAbsent(key, mappingFunction);
+    }
     Object v = lookup(key, false);
     if (v != ABSENT && v != null) {
       return (V) v;
@@ -1558,6 +1676,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     Objects.requireNonNull(remappingFunction);
+    if (delegating) {
+      return super.computeIfPresent(key, remappingFunction);
+    }
     Object v = lookup(key, false);
     if (v == ABSENT || v == null) {
       return null;
@@ -1579,6 +1700,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     Objects.requireNonNull(remappingFunction);
+    if (delegating) {
+      return super.compute(key, remappingFunction);
+    }
     Object v = lookup(key, false);
     V oldValue = v == ABSENT ? null : (V) v;
     int mc = ownModCount;
@@ -1602,6 +1726,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (value == null || remappingFunction == null) {
       throw new NullPointerException();
     }
+    if (delegating) {
+      return super.merge(key, value, remappingFunction);
+    }
     Object v = lookup(key, false);
     if (v == ABSENT || v == null) {
       putVal(key, value, false);
@@ -1624,6 +1751,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action);
+    if (delegating) {
+      super.forEach(action);
+      return;
+    }
     if (count == 0) {
       return;
     }
@@ -1643,6 +1774,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
     Objects.requireNonNull(function);
+    if (delegating) {
+      super.replaceAll(function);
+      return;
+    }
     if (count == 0) {
       return;
     }
@@ -1674,6 +1809,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   private boolean setExisting0(Object key, Object value) {
+    if (delegating) {
+      if (!super.containsKey(key)) {
+        return false;
+      }
+      super.put(castKey(key), castValue(value));
+      return true;
+    }
     Object k = maskNull(key);
     if (count == 0) {
       return false;
@@ -2060,6 +2202,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @Override
   public Set<K> keySet() {
+    if (delegating) {
+      return super.keySet();
+    }
     Set<K> ks = keySetView;
     if (ks == null) {
       ks = new KeySet();
@@ -2070,6 +2215,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @Override
   public Collection<V> values() {
+    if (delegating) {
+      return super.values();
+    }
     Collection<V> vs = valuesView;
     if (vs == null) {
       vs = new Values();
@@ -2080,6 +2228,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
+    if (delegating) {
+      return super.entrySet();
+    }
     Set<Map.Entry<K, V>> es = entrySetView;
     if (es == null) {
       es = new EntrySet();
@@ -2091,7 +2242,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   final class KeySet extends AbstractSet<K> {
     @Override
     public int size() {
-      return count;
+      return TophashMap.this.size();
     }
 
     @Override
@@ -2101,7 +2252,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public Iterator<K> iterator() {
-      return new KeyIterator();
+      return delegating ? TophashMap.super.keySet().iterator() : new KeyIterator();
     }
 
     @Override
@@ -2118,7 +2269,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   final class Values extends AbstractCollection<V> {
     @Override
     public int size() {
-      return count;
+      return TophashMap.this.size();
     }
 
     @Override
@@ -2128,7 +2279,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public Iterator<V> iterator() {
-      return new ValueIterator();
+      return delegating ? TophashMap.super.values().iterator() : new ValueIterator();
     }
 
     @Override
@@ -2140,7 +2291,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
     @Override
     public int size() {
-      return count;
+      return TophashMap.this.size();
     }
 
     @Override
@@ -2150,13 +2301,16 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
-      return new EntryIterator();
+      return delegating ? TophashMap.super.entrySet().iterator() : new EntryIterator();
     }
 
     @Override
     public boolean contains(Object o) {
       if (!(o instanceof Map.Entry<?, ?> e)) {
         return false;
+      }
+      if (delegating) {
+        return TophashMap.super.entrySet().contains(o);
       }
       Object v = lookupQuiet(maskNull(e.getKey()));
       return v != ABSENT && Objects.equals(v, e.getValue());
@@ -2175,7 +2329,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** An independent copy: same table layout, same site, same iteration order. */
   @Override
+  @SuppressWarnings("unchecked")
   public Object clone() {
+    if (delegating) {
+      TophashMap<K, V> d = (TophashMap<K, V>) super.clone(); // HashMap copies its own table
+      d.keySetView = null;
+      d.valuesView = null;
+      d.entrySetView = null;
+      return d;
+    }
     TophashMap<K, V> c = new TophashMap<>((Void) null, site);
     c.b = b;
     c.mask = mask;
@@ -2200,6 +2362,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** Serializes as a plain {@link HashMap}, so a JVM without tophash reads it back. */
   private Object writeReplace() throws ObjectStreamException {
+    if (delegating) {
+      return new HashMap<>(this);
+    }
     HashMap<Object, Object> m = new HashMap<>(Math.max(16, (int) (count / 0.75f) + 1));
     for (Cursor c = new Cursor(); c.advance(); ) {
       m.put(unmaskNull(c.key), c.value);
@@ -2245,6 +2410,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * and the evacuation cursor, and that every live key is found where it hashes.
    */
   void checkInvariants() {
+    if (delegating) {
+      check(tops == null && count == 0, "a delegating map keeps no table of its own");
+      return;
+    }
     if (tops == null) {
       check(count == 0, "no table but count " + count);
       return;

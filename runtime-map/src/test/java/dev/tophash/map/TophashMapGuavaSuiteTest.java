@@ -61,6 +61,34 @@ public class TophashMapGuavaSuiteTest extends TestCase {
             CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
             CollectionSize.ANY)
         .createTestSuite());
+    suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
+          @Override
+          protected Map<String, String> create(Map.Entry<String, String>[] entries) {
+            // Flooded by colliding keys, the map hands itself to HashMap's table; emptied, it
+            // stays there: the suite then checks every method of the delegating mode.
+            TophashMap<Object, Object> flooded = new TophashMap<>();
+            for (int i = 0; i < 100; i++) {
+              flooded.put(new DifferentialTest.HashedKey(i, 1), "x");
+            }
+            flooded.clear();
+            if (!flooded.delegating) {
+              throw new AssertionError("the flood did not switch the map");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String> map = (Map<String, String>) (Map<?, ?>) flooded;
+            for (Map.Entry<String, String> e : entries) {
+              map.put(e.getKey(), e.getValue());
+            }
+            return map;
+          }
+        })
+        .named("TophashMap delegating to HashMap after a flood")
+        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
+            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
+            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
+            CollectionSize.ANY)
+        .createTestSuite());
     return suite;
   }
 }

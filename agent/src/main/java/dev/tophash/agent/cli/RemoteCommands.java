@@ -125,7 +125,7 @@ final class RemoteCommands {
         String viaJmx = dumpOverJmx(vm);
         if (viaJmx != null) {
           if (viaJmx.startsWith("error:")) {
-            err.println("tophash: pid " + pid + ": " + viaJmx.substring(6).trim());
+            err.println("tophash: pid " + pid + ": " + unprefixed(viaJmx.substring(6).trim()));
             return 1;
           }
           out.println("tophash: pid " + pid + ": " + viaJmx);
@@ -138,7 +138,7 @@ final class RemoteCommands {
       Properties after = vm.getSystemProperties();
       String result = after.getProperty(AgentInstaller.RESULT_PROPERTY, "");
       if (result.startsWith("error:")) {
-        err.println("tophash: pid " + pid + ": " + result.substring(6).trim());
+        err.println("tophash: pid " + pid + ": " + unprefixed(result.substring(6).trim()));
         return 1;
       }
       out.println("tophash: pid " + pid + ": " + result);
@@ -181,5 +181,10 @@ final class RemoteCommands {
       throw new IOException(f + " is not the agent jar (run java -jar tophash-agent.jar)");
     }
     return f.getAbsolutePath();
+  }
+
+  /** A message from the target's agent without its own "tophash: " prefix, which ours repeats. */
+  private static String unprefixed(String message) {
+    return message.startsWith("tophash: ") ? message.substring("tophash: ".length()) : message;
   }
 }
