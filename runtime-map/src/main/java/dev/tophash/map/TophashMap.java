@@ -443,16 +443,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * evacuated; never moves data.
    */
   private Object lookup(Object key, boolean forRemove) {
+    return lookup(key, forRemove, false, 0L);
+  }
+
+  /** {@link #lookup(Object, boolean)} with the key's hash already computed when {@code hashed}. */
+  private Object lookup(Object key, boolean forRemove, boolean hashed, long hash) {
     for (int attempt = 0; ; attempt++) {
       try {
-        return lookup0(key, forRemove);
+        return lookup0(key, forRemove, hashed && attempt == 0, hash);
       } catch (RuntimeException e) {
         recover(e, attempt);
       }
     }
   }
 
-  private Object lookup0(Object key, boolean forRemove) {
+  private Object lookup0(Object key, boolean forRemove, boolean hashed, long hash) {
     if (delegating) {
       return super.containsKey(key) ? super.get(key) : ABSENT;
     }
@@ -463,7 +468,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return ABSENT;
     }
-    long h = hash(k);
+    long h = hashed ? hash : hash(k);
     int top = tophash(h);
     Old o = old;
     if (o != null) {
@@ -580,7 +585,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       int link = next[bucket];
       if (rest == 0 && link != 0) {
-        return rec == null ? findInOverflow(k, link, h) : lookup(key, false);
+        return rec == null ? findInOverflow(k, link, h) : lookup(key, false, true, h);
       }
       if (delegating) {
         return lookup(key, false); // stale arrays seen after a racing switch to HashMap's table
@@ -688,8 +693,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (t != null && rec == null && old == null && !delegating) {
       // Fast path, as find(): an update in the main bucket, or an insert into it when an emptyRest
       // slot proves the key absent and no grow is due. Anything else is Go's full mapassign.
+      long h = hash(k);
       try {
-        long h = hash(k);
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
         int top = tophash(h);
@@ -721,6 +726,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           endWrite(stamp);
           return null;
         }
+        return putVal(key, value, false, true, h);
       } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
         // a race, or the key's own exception: the full path tells which
       }
@@ -739,9 +745,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   @SuppressWarnings("unchecked")
   private V putVal(K key, V value, boolean onlyIfAbsent) {
+    return putVal(key, value, onlyIfAbsent, false, 0L);
+  }
+
+  /**
+   * {@link #putVal(Object, Object, boolean)} with the key's hash already computed when
+   * {@code hashed}: a put whose fast path gave up calls {@code hashCode()} once, as HashMap does,
+   * however slow the key's hash code is.
+   */
+  private V putVal(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     for (int attempt = 0; ; attempt++) {
       try {
-        return putVal0(key, value, onlyIfAbsent);
+        return putVal0(key, value, onlyIfAbsent, hashed && attempt == 0, hash);
       } catch (RuntimeException e) {
         recover(e, attempt);
       }
@@ -749,12 +764,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  private V putVal0(K key, V value, boolean onlyIfAbsent) {
+  private V putVal0(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     if (delegating) {
       return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
     }
     Object k = maskNull(key);
-    long h = hash(k);
+    long h = hashed ? hash : hash(k);
     int stamp = beginWrite();
     if (tops == null) {
       allocateTable(b);
@@ -1487,7 +1502,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       tombstones = 0;
       ownModCount++;
       for (int i = 0; i < found.size(); i += 2) {
-        putVal0((K) unmaskNull(found.get(i)), (V) found.get(i + 1), false);
+        putVal0((K) unmaskNull(found.get(i)), (V) found.get(i + 1), false, false, 0L);
       }
     } finally {
       rec = r;

@@ -105,6 +105,52 @@ class HostileKeysTest {
     assertEquals(1, found, "still there, reachable by iteration");
   }
 
+  /** A key counting its hashCode calls: a slow hash code costs once per operation, as in HashMap. */
+  static final class Counting {
+    static int hashCalls;
+    final int id;
+
+    Counting(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public int hashCode() {
+      hashCalls++;
+      return id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Counting c && c.id == id;
+    }
+  }
+
+  @Test
+  void aSlowHashCodeIsCalledOncePerOperation() {
+    TophashMap<Object, Object> m = new TophashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      if (m.shape().growing()) {
+        m.put(new Counting(-i - 1), i); // evacuation rehashes moved keys: measured apart
+        continue;
+      }
+      Counting k = new Counting(i);
+      Shape before = m.shape();
+      Counting.hashCalls = 0;
+      m.put(k, i);
+      int forPut = Counting.hashCalls;
+      boolean grew = m.shape().b() != before.b() || m.shape().growing()
+          || m.shape().evacuated() != before.evacuated();
+      Counting.hashCalls = 0;
+      m.get(k);
+      m.containsKey(k);
+      if (!grew && forPut != 1) {
+        throw new AssertionError("put called hashCode " + forPut + " times at " + i);
+      }
+      assertEquals(2, Counting.hashCalls, "get and containsKey: one call each");
+    }
+  }
+
   @Test
   void aMapThatContainsItselfPrintsAndHashesAsHashMapDoes() {
     TophashMap<Object, Object> m = new TophashMap<>();
