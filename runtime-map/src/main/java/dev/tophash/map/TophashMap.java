@@ -459,7 +459,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object lookup0(Object key, boolean forRemove, boolean hashed, long hash) {
     if (delegating) {
-      return super.containsKey(key) ? super.get(key) : ABSENT;
+      return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
     }
     Object k = maskNull(key);
     if (count == 0) {
@@ -919,13 +919,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object removeVal0(Object key, Object value, boolean matchValue) {
     if (delegating) {
-      if (!super.containsKey(key)) {
-        return ABSENT;
-      }
       if (matchValue) {
         return super.remove(key, value) ? value : ABSENT;
       }
-      return super.remove(key);
+      int before = super.size();
+      V removed = super.remove(key); // one lookup; the size tells a null value from no mapping
+      return super.size() < before ? removed : ABSENT;
     }
     Object k = maskNull(key);
     if (count == 0) {
