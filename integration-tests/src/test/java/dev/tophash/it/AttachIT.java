@@ -167,6 +167,48 @@ class AttachIT {
     }
   }
 
+  /**
+   * Another user's attach is refused with one clear line and does no harm: the command runs as
+   * {@code nobody} against this (root) user's JVM, which then finishes as if nothing happened.
+   * Needs root and {@code runuser}; skipped otherwise.
+   */
+  @Test
+  void attachFromAnotherUserIsRefused() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to act as another user");
+    Path runuser = Files.exists(Path.of("/usr/sbin/runuser")) ? Path.of("/usr/sbin/runuser")
+        : Path.of("/sbin/runuser");
+    assumeTrue(Files.isExecutable(runuser), "needs runuser");
+    Path work = ItEnv.newWorkDir("attach-other-user");
+    Path control = Files.createDirectories(work.resolve("control"));
+    Path jar = Files.createTempFile("tophash-agent-", ".jar");
+    try {
+      Files.copy(ItEnv.agentJar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      jar.toFile().setReadable(true, false);
+      JvmRun.RunningJvm app = JvmRun.main(AttachTarget.class).name("target").dir(work)
+          .args(control.toString()).start();
+      try {
+        app.awaitStdoutLine("ready", WAIT);
+        Process p = new ProcessBuilder(runuser.toString(), "-u", "nobody", "--",
+            ItEnv.currentJava().toString(), "-jar", jar.toString(), "attach", Long.toString(app.pid()))
+            .directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the attach command ended");
+        assertEquals(1, p.exitValue(), err);
+        assertEquals(1, err.strip().lines().count(), () -> "one clear line: " + err);
+        assertTrue(err.contains("cannot attach to pid " + app.pid()), err);
+        Files.createFile(control.resolve("stop"));
+        RunResult end = app.await();
+        end.assertExitCode(0);
+        assertEquals("", end.stderr(), "nothing was loaded into the application");
+      } finally {
+        app.kill();
+      }
+    } finally {
+      Files.deleteIfExists(jar);
+    }
+  }
+
   /** Drops a probe file and returns the line the target prints for it. */
   private static String probe(JvmRun.RunningJvm app, Path control, int n) throws IOException {
     Files.createFile(control.resolve("probe-" + n));
