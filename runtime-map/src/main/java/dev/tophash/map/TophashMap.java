@@ -461,6 +461,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (delegating) {
       return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
     }
+    checkGeometry();
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -768,6 +769,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (delegating) {
       return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
     }
+    checkGeometry();
     Object k = maskNull(key);
     long h = hashed ? hash : hash(k);
     int stamp = beginWrite();
@@ -926,6 +928,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       V removed = super.remove(key); // one lookup; the size tells a null value from no mapping
       return super.size() < before ? removed : ABSENT;
     }
+    checkGeometry();
     Object k = maskNull(key);
     if (count == 0) {
       if (rec != null) {
@@ -1300,6 +1303,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       int ti = oldBucket;
       int link = o.next[oldBucket];
       Overflow of = o.ovf;
+      boolean ended = false;
       for (int guard = 0; guard <= of.used; guard++) {
         long t = ta[ti];
         long marks = 0;
@@ -1317,7 +1321,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           Object v = ka[kb + (i << 1) + 1];
           boolean useY = false;
           if (!o.sameSize) {
-            useY = (rehash(k) & newbit) != 0;
+            long hh = rehash(k);
+            if (hh != UNHASHABLE && ((int) hh & (newbit - 1)) != oldBucket && state(t, i) == tophash(hh)) {
+              // The key belongs to another old bucket: an overflow bucket shared by two chains,
+              // which only racing writers make. Moving it here would lose it: repair instead.
+              throw corruptChain();
+            }
+            useY = (hh & newbit) != 0;
           }
           marks |= (long) (useY ? EVACUATED_Y : EVACUATED_X) << (i << 3);
           if (useY) {
@@ -1338,6 +1348,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         }
         ta[ti] = marks;
         if (link == 0) {
+          ended = true;
           break;
         }
         int ov = link - 1;
@@ -1346,6 +1357,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         ta = of.tops[c];
         ka = of.kv[c];
         link = of.next[c][ti];
+      }
+      if (!ended) {
+        throw corruptChain(); // a chain longer than the buckets in use: repair, don't drop its tail
       }
       evacuated++;
     }
@@ -1359,9 +1373,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     try {
       return hash(k);
     } catch (RuntimeException | Error e) {
-      return 0;
+      return UNHASHABLE;
     }
   }
+
+  /** What {@link #rehash} returns for a key whose hashCode throws: such a key goes to X. */
+  private static final long UNHASHABLE = 0L;
 
   private void store(int id, int slot, int top, Object k, Object v) {
     int n = 1 << b;
@@ -1425,6 +1442,28 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private void countRace() {
     if (tracked) {
       MapSites.recorder(site).buffer().counters[Counter.CONCURRENT_WRITES.ordinal()]++;
+    }
+  }
+
+  /**
+   * Checks that B, the mask, the three arrays and the old generation describe one table, as they
+   * always do single-threaded; racing writers can leave them from different generations, and a
+   * write would then put a key where lookups (which index by the array's length) never look.
+   * Throws {@link CorruptTableException}, which makes the caller repair the table.
+   */
+  private void checkGeometry() {
+    long[] t = tops;
+    if (t == null) {
+      return;
+    }
+    int n = t.length;
+    Object[] ka = kv;
+    int[] na = next;
+    Old o = old;
+    if (n != 1 << b || mask != n - 1 || ka == null || ka.length != n << 4 || na == null
+        || na.length != n || ovf == null
+        || (o != null && (o.sameSize ? o.b != b : o.b != b - 1))) {
+      throw corruptChain();
     }
   }
 
