@@ -2292,17 +2292,20 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return es;
   }
 
-  final class KeySet extends AbstractSet<K> {
+  /** What the key and entry views share: their size and clear are the map's. */
+  abstract class MapSet<E> extends AbstractSet<E> {
     @Override
-    public int size() {
+    public final int size() {
       return TophashMap.this.size();
     }
 
     @Override
-    public void clear() {
+    public final void clear() {
       TophashMap.this.clear();
     }
+  }
 
+  final class KeySet extends MapSet<K> {
     @Override
     public Iterator<K> iterator() {
       return delegating ? TophashMap.super.keySet().iterator() : new KeyIterator();
@@ -2341,17 +2344,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
-    @Override
-    public int size() {
-      return TophashMap.this.size();
-    }
-
-    @Override
-    public void clear() {
-      TophashMap.this.clear();
-    }
-
+  final class EntrySet extends MapSet<Map.Entry<K, V>> {
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
       return delegating ? TophashMap.super.entrySet().iterator() : new EntryIterator();

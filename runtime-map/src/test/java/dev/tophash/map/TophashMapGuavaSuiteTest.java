@@ -4,6 +4,7 @@ import com.google.common.collect.testing.MapTestSuiteBuilder;
 import com.google.common.collect.testing.TestStringMapGenerator;
 import com.google.common.collect.testing.features.CollectionFeature;
 import com.google.common.collect.testing.features.CollectionSize;
+import com.google.common.collect.testing.features.Feature;
 import com.google.common.collect.testing.features.MapFeature;
 import java.util.Map;
 import junit.framework.Test;
@@ -16,6 +17,12 @@ import junit.framework.TestSuite;
  * in the middle of a grow (old and new arrays coexisting) when the suite's operations run.
  */
 public class TophashMapGuavaSuiteTest extends TestCase {
+  /** The features Guava tests java.util.HashMap with (TestsForMapsInJavaUtil). */
+  private static final Feature<?>[] HASHMAP_FEATURES = {
+      MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS, MapFeature.ALLOWS_NULL_VALUES,
+      MapFeature.ALLOWS_ANY_NULL_QUERIES, MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+      CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
+      CollectionSize.ANY};
 
   public static Test suite() {
     TestSuite suite = new TestSuite("TophashMap conformance");
@@ -30,11 +37,7 @@ public class TophashMapGuavaSuiteTest extends TestCase {
           }
         })
         .named("TophashMap")
-        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
-            CollectionSize.ANY)
+        .withFeatures(HASHMAP_FEATURES)
         .createTestSuite());
     suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
           @Override
@@ -55,11 +58,7 @@ public class TophashMapGuavaSuiteTest extends TestCase {
           }
         })
         .named("TophashMap after churn")
-        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
-            CollectionSize.ANY)
+        .withFeatures(HASHMAP_FEATURES)
         .createTestSuite());
     suite.addTest(MapTestSuiteBuilder.using(new TestStringMapGenerator() {
           @Override
@@ -83,11 +82,7 @@ public class TophashMapGuavaSuiteTest extends TestCase {
           }
         })
         .named("TophashMap delegating to HashMap after a flood")
-        .withFeatures(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_KEYS,
-            MapFeature.ALLOWS_NULL_VALUES, MapFeature.ALLOWS_ANY_NULL_QUERIES,
-            MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.SERIALIZABLE,
-            CollectionSize.ANY)
+        .withFeatures(HASHMAP_FEATURES)
         .createTestSuite());
     return suite;
   }
