@@ -24,16 +24,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * One installation of the agent in this JVM: the transformer, the shutdown hook, the interval
  * log thread, the MBean and the JFR hooks, and the run description that goes into every report.
  *
- * <p>Threads: the interval log and the deferred start of the live views run on one daemon thread
- * of their own ({@code tophash-interval}); the shutdown hook ({@code tophash-shutdown}) writes the
+ * <p>Threads: the interval log and the deferred start of the live views (and, with premain, the
+ * wait for JMX to come into use before the MBean is registered) run on one daemon thread of their
+ * own ({@code tophash-interval}); the shutdown hook ({@code tophash-shutdown}) writes the
  * final report on a daemon worker and waits for it at most {@value #SHUTDOWN_BUDGET_MILLIS} ms.
  * Report writes are serialised on this object.
  */
 final class ProfilingSession {
   /** How long the shutdown hook waits for the final report before abandoning it. */
   static final long SHUTDOWN_BUDGET_MILLIS = 15_000;
-  /** With premain, the MBean and JFR hooks are registered this late, off the start-up path. */
+  /** With premain, the MBean and JFR hooks are set up this late, off the start-up path. */
   static final long LIVE_VIEWS_DELAY_MILLIS = 1_000;
+  /** With premain, how often the MBean waits for JMX to come into use (see {@link #startMBean}). */
+  static final long MBEAN_POLL_MILLIS = 1_000;
   /** Site ids already handed out, kept across detach and a later attach. */
   private static final ConcurrentHashMap<String, Integer> KNOWN_SITES = new ConcurrentHashMap<>();
 
@@ -182,12 +185,17 @@ final class ProfilingSession {
       long period = config.interval().toMillis();
       long liveAt = System.currentTimeMillis() + delay;
       long nextInterval = period > 0 ? System.currentTimeMillis() + period : Long.MAX_VALUE;
-      boolean liveStarted = false;
+      boolean jfrStarted = false;
+      boolean mbeanDone = false;
       while (!stopped) {
         long now = System.currentTimeMillis();
-        if (!liveStarted && now >= liveAt) {
-          startLiveViews();
-          liveStarted = true;
+        if (!mbeanDone && now >= liveAt) {
+          if (!jfrStarted) {
+            startJfrHooks();
+            jfrStarted = true;
+          }
+          mbeanDone = startMBean();
+          liveAt = now + MBEAN_POLL_MILLIS;
         }
         if (now >= nextInterval) {
           if (!appendInterval()) {
@@ -196,7 +204,7 @@ final class ProfilingSession {
             nextInterval = Math.max(nextInterval + period, now + 1);
           }
         }
-        long wake = Math.min(liveStarted ? Long.MAX_VALUE : liveAt, nextInterval);
+        long wake = Math.min(mbeanDone ? Long.MAX_VALUE : liveAt, nextInterval);
         if (wake == Long.MAX_VALUE) {
           break;
         }
@@ -212,12 +220,22 @@ final class ProfilingSession {
     }
   }
 
-  /** Registers the MBean and the JFR hooks; failures are one line each and change nothing else. */
-  private synchronized void startLiveViews() {
+  /**
+   * Registers the MBean: after attach at once; with premain only once JMX is in use in the JVM
+   * ({@link Profiler#jmxInUse}), which the background loop checks every
+   * {@value #MBEAN_POLL_MILLIS} ms, so that a JVM nobody watches over JMX does not pay for the
+   * platform MBean server. A failure is one line and changes nothing else.
+   *
+   * @return true when there is nothing more to do (registered, failed, or stopped)
+   */
+  private synchronized boolean startMBean() {
     if (stopped) {
-      return;
+      return true;
     }
     try {
+      if (!attached && !Profiler.jmxInUse()) {
+        return false;
+      }
       Profiler.register(new Profiler(config.raw(), config.impl().optionValue(),
           reportDir.toString(), transformer::classesRewritten, transformer::classesSkipped,
           () -> HashMapSiteTransformer.withoutRewriting(
@@ -226,10 +244,18 @@ final class ProfilingSession {
     } catch (Throwable t) {
       err.println("tophash: MBean " + Profiler.OBJECT_NAME + " not registered: " + t);
     }
+    return true;
+  }
+
+  /** Sets up the JFR hooks ({@link JfrEvents}); a failure is one line and changes nothing else. */
+  private synchronized void startJfrHooks() {
+    if (stopped) {
+      return;
+    }
     try {
       if (JfrEvents.available()) {
         JfrEvents j = new JfrEvents();
-        j.register();
+        j.registerOnRecorderStart();
         jfr = j;
       }
     } catch (Throwable t) {

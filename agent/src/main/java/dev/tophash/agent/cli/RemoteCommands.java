@@ -24,6 +24,13 @@ import javax.management.remote.JMXServiceURL;
  * without the {@code jdk.attach} module.
  */
 final class RemoteCommands {
+  /**
+   * How long {@code dump} waits for the agent's MBean after starting the target's local JMX
+   * connector: twice the period at which an agent started with {@code -javaagent} checks whether
+   * JMX is in use.
+   */
+  private static final long MBEAN_WAIT_NANOS = 2_000_000_000L;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -155,7 +162,8 @@ final class RemoteCommands {
   /**
    * Asks the agent's MBean for a report through the target's local JMX connector, so that no
    * agent is loaded again (on JDK 21+ every dynamic load prints a warning in the target). Returns
-   * null when that is not possible (no management agent module, MBean not registered yet), and
+   * null when that is not possible (no management agent module, MBean still not registered after
+   * {@link #MBEAN_WAIT_NANOS}), and
    * the caller falls back to loading the agent with a command.
    */
   private static String dumpOverJmx(VirtualMachine vm) {
@@ -164,8 +172,14 @@ final class RemoteCommands {
       try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
         MBeanServerConnection server = connector.getMBeanServerConnection();
         ObjectName name = new ObjectName(Profiler.OBJECT_NAME);
-        if (!server.isRegistered(name)) {
-          return null;
+        // An agent started with -javaagent registers its MBean once JMX is in use, which the
+        // local connector just started brings about: give it a moment to notice
+        long deadline = System.nanoTime() + MBEAN_WAIT_NANOS;
+        while (!server.isRegistered(name)) {
+          if (System.nanoTime() > deadline) {
+            return null;
+          }
+          Thread.sleep(50);
         }
         return String.valueOf(server.invoke(name, "dump", null, null));
       }

@@ -9,6 +9,7 @@ import dev.tophash.map.SiteSnapshot;
 import java.util.HashMap;
 import java.util.Map;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -21,6 +22,12 @@ import org.HdrHistogram.Histogram;
  * the previous one and emits one event per site that grew or evacuated in the period. With no
  * recording running they cost nothing. Callers check {@link #available()} first: a runtime built
  * without the {@code jdk.jfr} module must never load this class.
+ *
+ * <p>The hooks are registered when the flight recorder initialises ({@link #registerOnRecorderStart}):
+ * at once when a recording already runs ({@code -XX:StartFlightRecording}), or when the first
+ * one starts later ({@code jcmd JFR.start}, the JDK's own API). Registering a periodic event
+ * makes JFR set up its event machinery (some 300 classes, measured 0.1 s and more), which a
+ * JVM that never records should not pay for.
  */
 public final class JfrEvents {
   /** An evacuation step at least this long is counted as long. */
@@ -45,21 +52,57 @@ public final class JfrEvents {
     }
   };
 
+  private final FlightRecorderListener listener = new FlightRecorderListener() {
+    @Override
+    public void recorderInitialized(FlightRecorder recorder) {
+      HashMapSiteTransformer.withoutRewriting(() -> {
+        register();
+        return null;
+      });
+    }
+  };
+  private boolean registered;
+  private boolean removed;
+
   /** Whether the running JVM has the {@code jdk.jfr} module. */
   public static boolean available() {
     return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
   }
 
-  /** Registers both periodic hooks with the flight recorder. */
-  public void register() {
-    FlightRecorder.addPeriodicEvent(SiteGrowsEvent.class, growsHook);
-    FlightRecorder.addPeriodicEvent(EvacuationStepsEvent.class, evacuationHook);
+  /**
+   * Registers both periodic hooks once the flight recorder is initialised: now, if it is, or from
+   * the thread that initialises it later.
+   */
+  public void registerOnRecorderStart() {
+    FlightRecorder.addListener(listener);
   }
 
-  /** Removes the hooks (detach). */
+  /** Registers both periodic hooks with the flight recorder now (once). */
+  public synchronized void register() {
+    if (registered || removed) {
+      return;
+    }
+    FlightRecorder.addPeriodicEvent(SiteGrowsEvent.class, growsHook);
+    FlightRecorder.addPeriodicEvent(EvacuationStepsEvent.class, evacuationHook);
+    registered = true;
+  }
+
+  /**
+   * Removes the hooks, or the wait for the recorder (detach). No lock of ours is held while
+   * calling JFR: the recorder calls {@link #register} holding its own.
+   */
   public void unregister() {
-    FlightRecorder.removePeriodicEvent(growsHook);
-    FlightRecorder.removePeriodicEvent(evacuationHook);
+    FlightRecorder.removeListener(listener);
+    boolean wasRegistered;
+    synchronized (this) {
+      removed = true;
+      wasRegistered = registered;
+      registered = false;
+    }
+    if (wasRegistered) {
+      FlightRecorder.removePeriodicEvent(growsHook);
+      FlightRecorder.removePeriodicEvent(evacuationHook);
+    }
   }
 
   /** Emits one {@code dev.tophash.SiteGrows} event per site that grew since {@code previous}. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /** The {@link ProfilerMXBean} implementation, fed by cumulative snapshots of the site registry. */
@@ -40,6 +41,16 @@ public final class Profiler implements ProfilerMXBean {
     this.classesRewritten = classesRewritten;
     this.classesSkipped = classesSkipped;
     this.dump = dump;
+  }
+
+  /**
+   * Whether JMX is in use in this JVM: an MBean server exists (the platform one is created by a
+   * JMX agent, by the local connector that jconsole or the {@code dump} command start, or by the
+   * application). Cheap, and creates nothing; creating the platform MBean server costs about
+   * 0.2 s of CPU and loads some 850 classes (measured on JDK 17).
+   */
+  public static boolean jmxInUse() {
+    return !MBeanServerFactory.findMBeanServer(null).isEmpty();
   }
 
   /** Registers {@code mbean} with the platform MBean server, replacing a stale registration. */
