@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * One installation of the agent in this JVM: the transformer, the shutdown hook, the interval
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Threads: the interval log and the deferred start of the live views (and, with premain, the
  * wait for JMX to come into use before the MBean is registered) run on one daemon thread of their
  * own ({@code tophash-interval}); the shutdown hook ({@code tophash-shutdown}) writes the
- * final report on a daemon worker and waits for it at most {@value #SHUTDOWN_BUDGET_MILLIS} ms.
+ * final report on a daemon worker (the report writer adds a helper of its own,
+ * {@code tophash-report-writer}) and waits for it at most {@value #SHUTDOWN_BUDGET_MILLIS} ms.
  * Report writes are serialised on this object.
  */
 final class ProfilingSession {
@@ -37,6 +39,21 @@ final class ProfilingSession {
   static final long LIVE_VIEWS_DELAY_MILLIS = 1_000;
   /** With premain, how often the MBean waits for JMX to come into use (see {@link #startMBean}). */
   static final long MBEAN_POLL_MILLIS = 1_000;
+  /** The report writer's helper threads: daemons whose class loading is never rewritten. */
+  private static final ThreadFactory REPORT_THREADS = new ThreadFactory() {
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(new Runnable() {
+        @Override
+        public void run() {
+          HashMapSiteTransformer.suppressOnThisThread();
+          r.run();
+        }
+      }, "tophash-report-writer");
+      t.setDaemon(true);
+      return t;
+    }
+  };
   /** Site ids already handed out, kept across detach and a later attach. */
   private static final ConcurrentHashMap<String, Integer> KNOWN_SITES = new ConcurrentHashMap<>();
 
@@ -344,7 +361,7 @@ final class ProfilingSession {
     run.sitesRewritten = transformer.sitesRewritten();
     try {
       ProfileSnapshot snapshot = MapSites.snapshot(false);
-      ReportWriter.write(dir, run, snapshot);
+      ReportWriter.write(dir, run, snapshot, REPORT_THREADS);
       if (config.verbose()) {
         err.println("tophash: report (" + why + ") written to " + dir);
       }

@@ -3,8 +3,12 @@ package dev.tophash.reports;
 import dev.tophash.map.Metric;
 import dev.tophash.map.SiteSnapshot;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
-/** Small histogram helpers shared by the writers and the compare tool. */
+/**
+ * Small histogram helpers shared by the writers and the compare tool. Everything here only reads
+ * a histogram and may run on several threads at once (the report writers do).
+ */
 public final class Hist {
   /** The percentiles every table shows, with their column labels. */
   public static final double[] PERCENTILES = {50, 90, 99, 99.9};
@@ -26,7 +30,38 @@ public final class Hist {
 
   /** The sum of all recorded values (mean × count, as HdrHistogram's mean counts them). */
   public static double sum(Histogram h) {
-    return h.getTotalCount() == 0 ? 0 : h.getMean() * h.getTotalCount();
+    return h.getTotalCount() == 0 ? 0 : mean(h) * h.getTotalCount();
+  }
+
+  /**
+   * {@link Histogram#getMean()}, to the last bit, but safe for two threads reading one histogram
+   * at once: HdrHistogram's walks an iterator kept in the histogram, which two report writers
+   * running side by side would share. Each value counts as its bucket's median equivalent.
+   */
+  public static double mean(Histogram h) {
+    if (h.getTotalCount() == 0) {
+      return 0.0;
+    }
+    double total = 0;
+    for (HistogramIterationValue v : h.recordedValues()) {
+      total += h.medianEquivalentValue(v.getValueIteratedTo())
+          * (double) v.getCountAtValueIteratedTo();
+    }
+    return (total * 1.0) / h.getTotalCount();
+  }
+
+  /** {@link Histogram#getStdDeviation()}, to the last bit, safe as {@link #mean} is. */
+  public static double stdDeviation(Histogram h) {
+    if (h.getTotalCount() == 0) {
+      return 0.0;
+    }
+    double mean = mean(h);
+    double squares = 0.0;
+    for (HistogramIterationValue v : h.recordedValues()) {
+      double deviation = (h.medianEquivalentValue(v.getValueIteratedTo()) * 1.0) - mean;
+      squares += (deviation * deviation) * v.getCountAddedInThisIterationStep();
+    }
+    return Math.sqrt(squares / h.getTotalCount());
   }
 
   /** The union of several metrics of one site, as one new histogram. */

@@ -1,5 +1,6 @@
 package dev.tophash.reports.hgrm;
 
+import dev.tophash.reports.Hist;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ import org.HdrHistogram.HistogramIterationValue;
  * HdrHistogram does. {@code PercentileTextTest} compares the output with HdrHistogram's on every
  * JDK the build runs on.
  *
- * <p>One instance per report; not thread-safe.
+ * <p>One instance per report; not thread-safe, but it only reads the histograms (the mean and
+ * standard deviation through {@link Hist}), so other writers may read them meanwhile.
  */
 final class PercentileText {
   /** Values below this are exact as a {@code double}, and print as their digits. */
@@ -67,7 +69,7 @@ final class PercentileText {
     }
     scratch.setLength(0);
     formatter.format("#[Mean    = %12." + digits + "f, StdDeviation   = %12." + digits + "f]\n",
-        h.getMean(), h.getStdDeviation());
+        Hist.mean(h), Hist.stdDeviation(h));
     out.append(scratch);
     out.append("#[Max     = ");
     value(h.getMaxValue(), digits, out);

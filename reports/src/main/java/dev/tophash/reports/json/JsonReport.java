@@ -129,7 +129,7 @@ public final class JsonReport {
       g.writeNumberField("count", h.getTotalCount());
       g.writeNumberField("min", h.getMinValue());
       g.writeNumberField("max", h.getMaxValue());
-      g.writeNumberField("mean", h.getMean());
+      g.writeNumberField("mean", Hist.mean(h));
       for (int p = 0; p < Hist.PERCENTILES.length; p++) {
         g.writeNumberField(Hist.LABELS[p], h.getValueAtPercentile(Hist.PERCENTILES[p]));
       }

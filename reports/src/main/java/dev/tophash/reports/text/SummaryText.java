@@ -199,7 +199,7 @@ public final class SummaryText {
       }
       table.append(ind).append(Fmt.left(m.tag(), 20)).append(Fmt.left(m.unit(), 9))
           .append(Fmt.right(Fmt.shortCount(h.getTotalCount()), 8))
-          .append(Fmt.right(Fmt.mean(h.getMean(), m.unit()), 9));
+          .append(Fmt.right(Fmt.mean(Hist.mean(h), m.unit()), 9));
       for (double p : Hist.PERCENTILES) {
         table.append(Fmt.right(Fmt.value(Hist.shown(m, h, h.getValueAtPercentile(p)), m.unit()), 9));
       }

@@ -3,6 +3,7 @@ package dev.tophash.reports.hgrm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tophash.map.SiteSnapshot;
+import dev.tophash.reports.Hist;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,18 @@ import java.util.SplittableRandom;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
-/** {@link PercentileText} writes exactly what HdrHistogram's {@code outputPercentileDistribution} writes. */
+/**
+ * {@link PercentileText} writes exactly what HdrHistogram's {@code outputPercentileDistribution}
+ * writes, and {@link Hist#mean}, {@link Hist#stdDeviation} compute exactly HdrHistogram's figures.
+ */
 class PercentileTextTest {
   /** One instance for every case, so that its caches are exercised across histograms. */
   private final PercentileText text = new PercentileText(HgrmWriter.TICKS);
 
   private void assertSameAsHdrHistogram(Histogram h) {
+    // the thread-safe mean and deviation that the writers use instead of HdrHistogram's own
+    assertEquals(h.getMean(), Hist.mean(h));
+    assertEquals(h.getStdDeviation(), Hist.stdDeviation(h));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(bytes, false, StandardCharsets.UTF_8);
     h.outputPercentileDistribution(ps, HgrmWriter.TICKS, 1.0);
