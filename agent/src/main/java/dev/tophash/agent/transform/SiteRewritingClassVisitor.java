@@ -2,6 +2,7 @@ package dev.tophash.agent.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -17,6 +18,7 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   private final String loaderName;
   private final String target;
   private final SiteRegistry registry;
+  private final Set<String> candidates;
   private final List<HashMapSiteRewriter> methods = new ArrayList<>();
   private final List<MethodVisitor> writers = new ArrayList<>();
   private String className;
@@ -35,10 +37,21 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
    */
   public SiteRewritingClassVisitor(ClassVisitor next, String loaderName, String target,
       SiteRegistry registry) {
+    this(next, loaderName, target, registry, null);
+  }
+
+  /**
+   * Creates a visitor that looks only at {@code candidates} (name + descriptor; null for every
+   * method): the other methods go to {@code next} as they are, which a
+   * {@link org.objectweb.asm.ClassWriter} built on the same reader copies without decoding.
+   */
+  public SiteRewritingClassVisitor(ClassVisitor next, String loaderName, String target,
+      SiteRegistry registry, Set<String> candidates) {
     super(Opcodes.ASM9, next);
     this.loaderName = loaderName;
     this.target = target;
     this.registry = registry;
+    this.candidates = candidates;
   }
 
   @Override
@@ -59,6 +72,9 @@ public final class SiteRewritingClassVisitor extends ClassVisitor {
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
     MethodVisitor writer = super.visitMethod(access, name, descriptor, signature, exceptions);
+    if (candidates != null && !candidates.contains(name + descriptor)) {
+      return writer;
+    }
     if (context == null) {
       context = new HashMapSiteRewriter.Context(className, superName, sourceFile, loaderName,
           target, registry);

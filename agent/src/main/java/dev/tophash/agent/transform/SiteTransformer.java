@@ -1,9 +1,15 @@
 package dev.tophash.agent.transform;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -78,23 +84,105 @@ public final class SiteTransformer {
     if ((reader.getAccess() & Opcodes.ACC_MODULE) != 0) {
       return Result.UNCHANGED;
     }
-    ClassWriter writer = new ClassWriter(reader, 0);
-    SiteRewritingClassVisitor visitor =
-        new SiteRewritingClassVisitor(writer, loaderName, target, registry);
     try {
+      Set<String> candidates = HashMapMethods.of(reader);
+      if (candidates.isEmpty()) {
+        return Result.UNCHANGED;
+      }
+      ClassWriter writer = new ClassWriter(reader, 0);
+      SiteRewritingClassVisitor visitor =
+          new SiteRewritingClassVisitor(writer, loaderName, target, registry, candidates);
       reader.accept(visitor, 0);
+      return result(writer, visitor);
     } catch (HashMapSiteRewriter.UnexpectedShapeException e) {
       return new Result(null, 0, e.getMessage());
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       // ASM's answer to class files it cannot parse (truncated, or newer than it knows)
       return new Result(null, 0, "unsupported class file (" + e + ")");
     }
+  }
+
+  private static Result result(ClassWriter writer, SiteRewritingClassVisitor visitor) {
     List<String> skippedMethods = visitor.skippedMethods();
     if (visitor.sites() == 0) {
       return skippedMethods.isEmpty() ? Result.UNCHANGED
           : new Result(null, 0, String.join("; ", skippedMethods));
     }
     return new Result(writer.toByteArray(), visitor.sites(), null, skippedMethods);
+  }
+
+  /**
+   * Finds the methods whose code refers to {@code java/util/HashMap} at all (a type, an owner of
+   * a call, a method handle), the only ones that may hold sites. The rewrite turns only these
+   * into trees; every other method is handed to the {@link ClassWriter} untouched, which copies
+   * its bytes as they are instead of decoding and encoding them again. A large class with one
+   * site (common: a HashMap in one method of a parser or a compiler pass) costs a scan of its
+   * code instead of a rebuild of all of it.
+   */
+  static final class HashMapMethods extends ClassVisitor {
+    private final Set<String> found = new HashSet<>();
+    private String method;
+    private final MethodVisitor code = new MethodVisitor(Opcodes.ASM9) {
+      @Override
+      public void visitTypeInsn(int opcode, String type) {
+        mention(type);
+      }
+
+      @Override
+      public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
+          boolean isInterface) {
+        mention(owner);
+      }
+
+      @Override
+      public void visitLdcInsn(Object value) {
+        constant(value);
+      }
+
+      @Override
+      public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap,
+          Object... arguments) {
+        constant(bootstrap);
+        for (Object a : arguments) {
+          constant(a);
+        }
+      }
+    };
+
+    private HashMapMethods() {
+      super(Opcodes.ASM9);
+    }
+
+    /** The methods of {@code reader}'s class that mention HashMap, as name + descriptor. */
+    static Set<String> of(ClassReader reader) {
+      HashMapMethods scan = new HashMapMethods();
+      reader.accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+      return scan.found;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+        String[] exceptions) {
+      method = name + descriptor;
+      return code;
+    }
+
+    private void constant(Object value) {
+      if (value instanceof Handle h) {
+        mention(h.getOwner());
+      } else if (value instanceof ConstantDynamic c) {
+        constant(c.getBootstrapMethod());
+        for (int i = 0; i < c.getBootstrapMethodArgumentCount(); i++) {
+          constant(c.getBootstrapMethodArgument(i));
+        }
+      }
+    }
+
+    private void mention(String internalName) {
+      if (HashMapSiteRewriter.HASH_MAP.equals(internalName)) {
+        found.add(method);
+      }
+    }
   }
 
   /** Whether the class file mentions {@code java/util/HashMap} at all (a byte search, no parse). */
