@@ -2,6 +2,7 @@ package dev.tophash.reports;
 
 import dev.tophash.map.ProfileSnapshot;
 import dev.tophash.map.SiteSnapshot;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,6 +17,8 @@ public final class Report {
   private final RunInfo run;
   private final ProfileSnapshot snapshot;
   private final IntervalSeries intervals;
+  /** The ranked analyses, computed once for the text and the page. */
+  private List<SiteAnalysis> ranked;
 
   /** A report with no interval series. */
   public Report(RunInfo run, ProfileSnapshot snapshot) {
@@ -40,7 +43,22 @@ public final class Report {
 
   /** The same report with {@code series} for its time series. */
   public Report withIntervals(IntervalSeries series) {
-    return new Report(run, snapshot, series);
+    Report r = new Report(run, snapshot, series);
+    synchronized (this) {
+      r.ranked = ranked;
+    }
+    return r;
+  }
+
+  /**
+   * The sites with any recording, most costly first ({@link SiteAnalysis#ranked}); analysed at
+   * the first call and shared by the writers that rank (the text and the page).
+   */
+  public synchronized List<SiteAnalysis> ranked() {
+    if (ranked == null) {
+      ranked = Collections.unmodifiableList(SiteAnalysis.ranked(snapshot));
+    }
+    return ranked;
   }
 
   /** The sites of the snapshot. */

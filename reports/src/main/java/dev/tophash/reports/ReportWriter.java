@@ -75,19 +75,11 @@ public final class ReportWriter {
     } catch (RuntimeException | Error e) {
       helper = null; // no thread to be had: this one writes everything
     }
-    Report page = report;
-    if (report.intervals().isEmpty() && Files.isRegularFile(dir.resolve(HLOG))) {
-      try {
-        page = report.withIntervals(IntervalSeries.read(dir.resolve(HLOG)));
-      } catch (IOException | RuntimeException e) {
-        page = report; // the page is still worth writing without its time series
-      }
-    }
     FormatFailure failure = null;
     try {
       String text = SummaryText.render(report);
       writeInOrder(report, text, dir, ReportFormat.TEXT);
-      writeInOrder(page, text, dir, ReportFormat.HTML);
+      writeInOrder(page(report, dir), text, dir, ReportFormat.HTML);
     } catch (FormatFailure f) {
       failure = f;
     }
@@ -111,6 +103,21 @@ public final class ReportWriter {
     if (failure != null) {
       throw (IOException) failure.getCause();
     }
+  }
+
+  /**
+   * The report the page draws: with the interval series of {@code intervals.hlog} when the
+   * directory holds one (and the report has none of its own).
+   */
+  private static Report page(Report report, Path dir) {
+    if (report.intervals().isEmpty() && Files.isRegularFile(dir.resolve(HLOG))) {
+      try {
+        return report.withIntervals(IntervalSeries.read(dir.resolve(HLOG)));
+      } catch (IOException | RuntimeException e) {
+        return report; // the page is still worth writing without its time series
+      }
+    }
+    return report;
   }
 
   /** Writes {@code formats} one after the other; the first failure stops them. */

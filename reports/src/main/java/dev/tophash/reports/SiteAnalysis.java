@@ -2,8 +2,10 @@ package dev.tophash.reports;
 
 import dev.tophash.map.Counter;
 import dev.tophash.map.Metric;
+import dev.tophash.map.ProfileSnapshot;
 import dev.tophash.map.SiteSnapshot;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -74,6 +76,20 @@ public final class SiteAnalysis {
     churn();
     concurrent();
     pauses();
+  }
+
+  /** The sites of {@code snapshot} with any recording, most costly first (ties by key). */
+  public static List<SiteAnalysis> ranked(ProfileSnapshot snapshot) {
+    List<SiteAnalysis> list = new ArrayList<>();
+    for (SiteSnapshot s : snapshot.sites()) {
+      SiteAnalysis a = new SiteAnalysis(s);
+      if (a.active()) {
+        list.add(a);
+      }
+    }
+    list.sort(Comparator.comparingDouble(SiteAnalysis::costNanos).reversed()
+        .thenComparing(a -> a.site().site().key()));
+    return list;
   }
 
   /** The site. */

@@ -73,7 +73,7 @@ public final class HtmlReport {
 
   /** Writes the page of one report whose summary text is {@code summary}. */
   public static void writeReport(Report report, String summary, Writer out) throws IOException {
-    List<SiteAnalysis> ranked = SummaryText.ranked(report.snapshot());
+    List<SiteAnalysis> ranked = report.ranked();
     double total = 0;
     for (SiteAnalysis a : ranked) {
       total += a.costNanos();

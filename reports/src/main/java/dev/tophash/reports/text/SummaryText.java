@@ -32,16 +32,7 @@ public final class SummaryText {
 
   /** The sites with any recording, most costly first (ties by key). */
   public static List<SiteAnalysis> ranked(ProfileSnapshot snapshot) {
-    List<SiteAnalysis> list = new ArrayList<>();
-    for (SiteSnapshot s : snapshot.sites()) {
-      SiteAnalysis a = new SiteAnalysis(s);
-      if (a.active()) {
-        list.add(a);
-      }
-    }
-    list.sort(Comparator.comparingDouble(SiteAnalysis::costNanos).reversed()
-        .thenComparing(a -> a.site().site().key()));
-    return list;
+    return SiteAnalysis.ranked(snapshot);
   }
 
   /** The whole summary text. */
@@ -49,7 +40,7 @@ public final class SummaryText {
     StringBuilder out = new StringBuilder(8192);
     RunInfo run = report.run();
     ProfileSnapshot snap = report.snapshot();
-    List<SiteAnalysis> ranked = ranked(snap);
+    List<SiteAnalysis> ranked = report.ranked();
     header(out, run, snap, ranked);
     costRule(out);
     ranking(out, ranked, snap.sites().size());
