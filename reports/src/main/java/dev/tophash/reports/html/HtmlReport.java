@@ -10,7 +10,6 @@ import dev.tophash.reports.IntervalSeries;
 import dev.tophash.reports.Report;
 import dev.tophash.reports.SiteAnalysis;
 import dev.tophash.reports.compare.Comparison;
-import dev.tophash.reports.text.SummaryText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;

@@ -10,7 +10,6 @@ import dev.tophash.reports.Report;
 import dev.tophash.reports.RunInfo;
 import dev.tophash.reports.SiteAnalysis;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
