@@ -1,21 +1,13 @@
 package dev.tophash.agent;
 
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import dev.tophash.reports.RunInfo;
 
 /** This JVM's process id, cheaply at start-up. */
 final class Pid {
   private Pid() {}
 
-  /**
-   * The pid. On Linux it is read from {@code /proc/self}; {@link ProcessHandle#current()} costs
-   * tens of milliseconds at start-up (it starts the process reaper's machinery).
-   */
+  /** The pid, without {@link ProcessHandle} (see {@link RunInfo#currentPid()}). */
   static long current() {
-    try {
-      return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
-    } catch (Exception | LinkageError e) {
-      return ProcessHandle.current().pid();
-    }
+    return RunInfo.currentPid();
   }
 }

@@ -1,5 +1,7 @@
 package dev.tophash.reports;
 
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,7 @@ import java.util.List;
  */
 public final class RunInfo {
   public String jvm = System.getProperty("java.vm.name", "") + " " + System.getProperty("java.runtime.version", "");
-  public long pid = ProcessHandle.current().pid();
+  public long pid = currentPid();
   public String mainCommand = System.getProperty("sun.java.command", "");
   public long startEpochMillis;
   public long endEpochMillis;
@@ -30,6 +32,20 @@ public final class RunInfo {
   public final List<String> notes = new ArrayList<>();
   /** The runs a merged report was made of, one per JVM; empty for a single run. */
   public final List<RunInfo> members = new ArrayList<>();
+
+  /**
+   * This JVM's process id, cheaply: on Linux it is read from {@code /proc/self};
+   * {@link ProcessHandle#current()} costs tens of milliseconds the first time (it starts the
+   * process reaper's machinery), which the agent would pay at start-up or while writing the
+   * report at exit.
+   */
+  public static long currentPid() {
+    try {
+      return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+    } catch (Exception | LinkageError e) {
+      return ProcessHandle.current().pid();
+    }
+  }
 
   /** A run with every field blank, for readers that fill it from a report file. */
   public static RunInfo blank() {
