@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The formats of a report directory, in the order they are written: the text first (cheapest
- * and most read), the JSON (everything, for the tools), the page, and last {@code hgrm/} (one
- * file per site and metric: the slowest for many sites, and redundant with the JSON), so a
- * shutdown cut short loses the least. (The interval log is written while the application runs,
- * by {@link IntervalLog}.)
+ * The formats of a report directory, in order of importance: the text (cheapest and most read),
+ * the JSON (everything, for the tools), the page, and last {@code hgrm/} (one file per site and
+ * metric, redundant with the JSON). {@link ReportWriter} writes the text then the page on one
+ * thread and the JSON then {@code hgrm/} on another, so a shutdown cut short loses the least, and
+ * reports the failure of the first format in this order. (The interval log is written while the
+ * application runs, by {@link IntervalLog}.)
  */
 public enum ReportFormat {
   /** {@code summary.txt}: the ranked sites and their advice. */
