@@ -29,7 +29,9 @@ import java.util.function.Function;
  * a bucket's keys and values interleaved in 16 consecutive references ({@code kv[16b + 2i]} is the
  * key of slot i, {@code kv[16b + 2i + 1]} its value) so that a bucket's keys and values share
  * cache lines, and {@code next} links a bucket to its first overflow bucket. Overflow buckets live
- * in an {@link Overflow} store of chunks, with Go's preallocated spares as its first chunk. Full
+ * in an {@link Overflow} store of chunks, with Go's preallocated spares as its first chunk. A
+ * fourth array, {@code filters}, holds per main bucket a 64-bit filter of the tophashes stored in
+ * its overflow chain, so that a lookup missing a full main bucket rarely walks the chain. Full
  * hashes are not cached (Go does not either): evacuation calls {@code hashCode()} again, which
  * keeps a slot at 9 bytes (see the README for the measured trade).
  *
@@ -114,6 +116,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   transient Object[] kv;
   /** Link from each main bucket to its first overflow bucket (overflow number + 1, 0 = none). */
   transient int[] next;
+  /**
+   * Per main bucket of the current array, a 64-bit filter of the tophashes ever stored in its
+   * overflow chain (bit {@code tophash & 63}). Bits are only set (a removed key leaves its bit, the
+   * next grow starts from zero), so a clear bit proves the chain does not hold the key: a lookup
+   * that misses a full main bucket rarely has to walk its overflow buckets. Not part of Go's map;
+   * it changes no state Go defines and nothing the map records.
+   */
+  transient long[] filters;
   transient Overflow ovf;
   transient int b;
   transient int mask;
@@ -339,6 +349,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     tops = new long[n];
     kv = new Object[n << 4];
     next = new int[n];
+    filters = new long[n];
     ovf = new Overflow(bb);
   }
 
@@ -550,13 +561,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
-   * The lookup fast path, small enough for HotSpot to inline into callers: a map that is not
-   * growing, resolved within the key's main bucket (a hit there, or a miss proven by an emptyRest
-   * slot or the absence of an overflow bucket), recording as {@link #scan} does. Overflow chains
-   * of a map that records nothing take {@link #findInOverflow}; everything else (an empty or
-   * unallocated table, a grow in progress, a recorded overflow walk, a race) takes
-   * {@link #lookup}. The bucket index masks with the array's own length, so a table replaced by
-   * another thread cannot make it index out of bounds.
+   * The lookup fast path, small enough for HotSpot to inline into callers, and with no branch whose
+   * outcome is a coin toss for a steady workload: a map that is not growing, a hit on the first
+   * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket (no
+   * matching tophash before its first emptyRest slot). Everything else (a tophash false positive,
+   * a full bucket with an overflow chain, an empty or unallocated table, a grow in progress, a
+   * race) takes {@link #findInChain} or {@link #lookup}. The bucket index masks with the array's
+   * own length, so a table replaced by another thread cannot make it index out of bounds.
    */
   private Object find(Object key) {
     Object k = key == null ? NULL_KEY : key;
@@ -568,73 +579,85 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       long h = hash(k);
       int bucket = (int) h & (t.length - 1);
       long w = t[bucket];
+      int top = tophash(h);
       long rest = zeroBytes(w);
-      long m = zeroBytes(w ^ (LO * tophash(h))) & ((rest & -rest) - 1);
-      Object[] ka = kv;
-      int kb = bucket << 4;
-      int falsePositives = 0;
-      for (; m != 0; m &= m - 1) {
-        int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+      long m = zeroBytes(w ^ (LO * top)) & ((rest & -rest) - 1);
+      if (m != 0) {
+        Object[] ka = kv;
+        int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
         Object k2 = ka[i];
         if (k2 == k || k.equals(k2)) {
           if (rec != null) {
-            recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, ((i - kb) >>> 1) + 1, falsePositives);
+            recordFastHit(i);
           }
           return ka[i + 1];
         }
-        falsePositives++;
+      } else if ((filters[bucket] >>> top & ~((rest | -rest) >>> 63) & 1) == 0 && !delegating) {
+        // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
+        if (rec == null) {
+          return ABSENT;
+        }
+        if (rest != 0) {
+          recordFastMiss(rest);
+          return ABSENT;
+        } // else recorded as Go walks the chain
       }
-      int link = next[bucket];
-      if (rest == 0 && link != 0) {
-        return rec == null ? findInOverflow(k, link, h) : lookup(key, false, true, h);
-      }
-      if (delegating) {
-        return lookup(key, false); // stale arrays seen after a racing switch to HashMap's table
-      }
-      if (rec != null) {
-        recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS,
-            rest == 0 ? BUCKET_SIZE : (Long.numberOfTrailingZeros(rest) >>> 3) + 1, falsePositives);
-      }
-      return ABSENT;
+      return rec == null && !delegating ? findInChain(k, bucket, h, m & (m - 1))
+          : lookup(key, false, true, h);
     } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
   }
 
-  /** The rest of {@link #find}: the key's overflow chain, by the same rules. */
-  private Object findInOverflow(Object k, int link, long h) {
+  /** Records a hit of {@link #find} at key index {@code i} of the main bucket's {@link #kv} run. */
+  private void recordFastHit(int i) {
+    recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, ((i & 15) >>> 1) + 1, 0);
+  }
+
+  /** Records a miss of {@link #find} ended by the first emptyRest slot of {@code rest}. */
+  private void recordFastMiss(long rest) {
+    recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS, (Long.numberOfTrailingZeros(rest) >>> 3) + 1, 0);
+  }
+
+  /**
+   * The rest of {@link #find} for a map that records nothing: the key's whole chain from its main
+   * bucket, by the same rules as {@link #scan}; {@code m0} holds the main bucket's tophash matches
+   * that {@link #find} has not compared yet.
+   */
+  private Object findInChain(Object k, int bucket, long h, long m0) {
     Overflow of = ovf;
     long pattern = LO * tophash(h);
+    long[] ta = tops;
+    Object[] ka = kv;
+    int ti = bucket;
+    int link = next[bucket];
     try {
-      for (int guard = 0; link != 0 && guard <= of.used; guard++) {
-        int ov = link - 1;
-        int c = of.chunk(ov);
-        int ti = of.within(ov);
-        long w = of.tops[c][ti];
+      for (int guard = 0; guard <= of.used; guard++) {
+        long w = ta[ti];
         long rest = zeroBytes(w);
-        long m = zeroBytes(w ^ pattern);
+        long m = guard == 0 ? m0 : zeroBytes(w ^ pattern);
         if (rest != 0) {
           m &= (rest & -rest) - 1;
         }
-        Object[] ka = of.kv[c];
         int kb = ti << 4;
-        while (m != 0) {
-          int i = (Long.numberOfTrailingZeros(m) >>> 2) & ~1;
-          Object k2 = ka[kb + i];
+        for (; m != 0; m &= m - 1) {
+          int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+          Object k2 = ka[i];
           if (k2 == k || k.equals(k2)) {
-            return ka[kb + i + 1];
+            return ka[i + 1];
           }
-          m &= m - 1;
         }
-        if (rest != 0) {
+        if (rest != 0 || link == 0) {
           return ABSENT;
         }
+        int ov = link - 1;
+        int c = of.chunk(ov);
+        ti = of.within(ov);
+        ta = of.tops[c];
+        ka = of.kv[c];
         link = of.next[c][ti];
       }
-      if (link != 0) {
-        throw corruptChain();
-      }
-      return ABSENT;
+      throw corruptChain();
     } catch (RuntimeException e) {
       return lookup(unmaskNull(k), false); // a race: the careful path decides
     }
@@ -876,6 +899,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         tombstones--;
       }
       insTa[insTi] = withState(insTa[insTi], insSlot, top);
+      if (insTa != tops) {
+        filters[bucket] |= 1L << top;
+      }
       int kb = (insTi << 4) + (insSlot << 1);
       insKa[kb] = k;
       insKa[kb + 1] = value;
@@ -1125,6 +1151,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     tops = null;
     kv = null;
     next = null;
+    filters = null;
     ovf = null;
     old = null;
     count = 0;
@@ -1231,6 +1258,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     long[] nt = new long[n];
     Object[] nk = new Object[n << 4];
     int[] nn = new int[n];
+    long[] nf = new long[n];
     Overflow no = new Overflow(nb);
     // Allocation succeeded: from here on nothing can fail.
     if (r != null) {
@@ -1251,6 +1279,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     tops = nt;
     kv = nk;
     next = nn;
+    filters = nf;
     ovf = no;
     b = nb;
     mask = n - 1;
@@ -1336,14 +1365,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
               yId += 1 << b;
               ySlot = 0;
             }
-            store(yId, ySlot++, s, k, v);
+            store(yId, oldBucket + newbit, ySlot++, s, k, v);
           } else {
             if (xSlot == BUCKET_SIZE) {
               xId = newOverflow(xId);
               xId += 1 << b;
               xSlot = 0;
             }
-            store(xId, xSlot++, s, k, v);
+            store(xId, oldBucket, xSlot++, s, k, v);
           }
         }
         ta[ti] = marks;
@@ -1380,7 +1409,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /** What {@link #rehash} returns for a key whose hashCode throws: such a key goes to X. */
   private static final long UNHASHABLE = 0L;
 
-  private void store(int id, int slot, int top, Object k, Object v) {
+  /** Puts an entry into slot {@code slot} of bucket {@code id} of the chain of main bucket {@code main}. */
+  private void store(int id, int main, int slot, int top, Object k, Object v) {
     int n = 1 << b;
     long[] ta;
     Object[] ka;
@@ -1390,6 +1420,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       ka = kv;
       ti = id;
     } else {
+      filters[main] |= 1L << top;
       int o = id - n;
       int c = ovf.chunk(o);
       ta = ovf.tops[c];
@@ -1459,9 +1490,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int n = t.length;
     Object[] ka = kv;
     int[] na = next;
+    long[] fa = filters;
     Old o = old;
     if (n != 1 << b || mask != n - 1 || ka == null || ka.length != n << 4 || na == null
-        || na.length != n || ovf == null
+        || na.length != n || fa == null || fa.length != n || ovf == null
         || (o != null && (o.sameSize ? o.b != b : o.b != b - 1))) {
       throw corruptChain();
     }
@@ -1512,6 +1544,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       tops = null; // HashMap's table holds the entries; our arrays were revived by a racing grow
       kv = null;
       next = null;
+      filters = null;
       ovf = null;
       old = null;
       return;
@@ -1668,6 +1701,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       java.util.Arrays.fill(tops, 0L);
       java.util.Arrays.fill(kv, null);
       java.util.Arrays.fill(next, 0);
+      java.util.Arrays.fill(filters, 0L);
       ovf = new Overflow(b);
     }
     count = 0;
@@ -2391,6 +2425,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       c.tops = tops.clone();
       c.kv = kv.clone();
       c.next = next.clone();
+      c.filters = filters.clone();
       c.ovf = ovf.copy();
     }
     c.old = old == null ? null : old.copy();
@@ -2465,13 +2500,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return;
     }
     int n = 1 << b;
-    check(tops.length == n && next.length == n && kv.length == n << 4, "array sizes for B " + b);
+    check(tops.length == n && next.length == n && kv.length == n << 4 && filters.length == n,
+        "array sizes for B " + b);
     int live = 0;
     int tomb = 0;
     int used = ovf.used;
     boolean[] linked = new boolean[used];
     for (int bucket = 0; bucket < n; bucket++) {
       int[] counts = checkChain(tops, kv, next, ovf, bucket, linked, false);
+      checkFilter(bucket);
       live += counts[0];
       tomb += counts[1];
     }
@@ -2509,6 +2546,24 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     check(tomb == tombstones, "tombstones " + tombstones + " but " + tomb + " emptyOne slots");
     if (b < 16) {
       check(noverflow == used, "noverflow " + noverflow + " but " + used + " overflow buckets");
+    }
+  }
+
+  /** The filter of main bucket {@code bucket} has the bit of every key in its overflow buckets. */
+  private void checkFilter(int bucket) {
+    long f = filters[bucket];
+    Overflow of = ovf;
+    for (int link = next[bucket]; link != 0; ) {
+      int ov = link - 1;
+      int c = of.chunk(ov);
+      int ti = of.within(ov);
+      long t = of.tops[c][ti];
+      for (int i = 0; i < BUCKET_SIZE; i++) {
+        int s = state(t, i);
+        check(s < MIN_TOP_HASH || (f >>> s & 1) != 0,
+            "filter of bucket " + bucket + " lacks tophash " + s + " of its overflow chain");
+      }
+      link = of.next[c][ti];
     }
   }
 
