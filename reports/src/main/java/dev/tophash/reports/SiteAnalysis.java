@@ -15,9 +15,10 @@ import org.HdrHistogram.Histogram;
  * <p><b>Cost</b> is an estimate in nanoseconds of the time the site's maps spent on hash-table
  * work: {@value #NS_PER_SLOT} ns per tophash slot examined (every {@code probe.*} value summed),
  * {@value #NS_PER_FALSE_POSITIVE} ns per failed {@code equals} call (every {@code falsepos.*}
- * value summed), plus the measured nanoseconds of evacuation steps, grow starts and, for
- * {@code impl=hashmap}, resizes. Tombstones are not priced apart: they lengthen probes, which
- * are priced.
+ * value summed), plus the measured nanoseconds of evacuation steps, grow starts, for
+ * {@code impl=hashmap} resizes, and the operations of maps that switched to HashMap's tree bins
+ * after hash flooding ({@code delegated.ns}). Tombstones are not priced apart: they lengthen
+ * probes, which are priced.
  *
  * <p><b>Advice</b> follows fixed rules whose thresholds are the constants below; each piece of
  * advice carries the numbers that triggered it.
@@ -50,6 +51,7 @@ public final class SiteAnalysis {
   private final double probeSlots;
   private final double falsePositives;
   private final double pauseNanos;
+  private final double delegatedNanos;
   private final long operations;
   private final Histogram probes;
   private final List<String> advice = new ArrayList<>();
@@ -70,6 +72,7 @@ public final class SiteAnalysis {
       p += Hist.sum(site.histogram(m));
     }
     this.pauseNanos = p;
+    this.delegatedNanos = Hist.sum(site.histogram(Metric.DELEGATED_NANOS));
     presize();
     poorHash();
     flooding();
@@ -97,8 +100,12 @@ public final class SiteAnalysis {
 
   /** The estimated cost in ns (see the class doc). */
   public double costNanos() {
-    return probeSlots * NS_PER_SLOT + falsePositives * NS_PER_FALSE_POSITIVE + pauseNanos;
+    return probeSlots * NS_PER_SLOT + falsePositives * NS_PER_FALSE_POSITIVE + pauseNanos
+        + delegatedNanos;
   }
+
+  /** Measured ns of the operations of maps in HashMap's tree bins after hash flooding, summed. */
+  public double delegatedNanos() { return delegatedNanos; }
 
   /** Slots examined, summed over all probe metrics. */
   public double probeSlots() { return probeSlots; }
@@ -213,12 +220,17 @@ public final class SiteAnalysis {
     if (switched == 0) {
       return;
     }
+    Histogram delegated = site.histogram(Metric.DELEGATED_NANOS);
+    String since = delegated.getTotalCount() == 0 ? ""
+        : Fmt.f("; %s operations since in HashMap's tree bins took %s in all (mean %s, max %s)",
+            Fmt.count(delegated.getTotalCount()), Fmt.nanos(delegatedNanos),
+            Fmt.nanos(delegated.getMean()), Fmt.nanos(delegated.getMaxValue()));
     advice.add(Fmt.f("possible hash flooding: %s map(s) met a chain of keys sharing one hashCode "
             + "(%s long probes) and switched to a collision-resistant mode (a seeded content hash "
-            + "for String keys, HashMap's tree bins for others) -> if the keys come from outside "
+            + "for String keys, HashMap's tree bins for others)%s -> if the keys come from outside "
             + "(request parameters, headers, JSON fields), this may be a denial-of-service attempt; "
             + "the map defended itself, but find where the keys come from",
-        Fmt.count(switched), Fmt.count(site.counter(Counter.LONG_PROBES))));
+        Fmt.count(switched), Fmt.count(site.counter(Counter.LONG_PROBES)), since));
   }
 
   private void churn() {

@@ -77,7 +77,8 @@ final class Fixtures {
         .count(Counter.LOOKUPS, 200).count(Counter.INSERTS, 200).count(Counter.LONG_PROBES, 3)
         .count(Counter.FLOODING, 1)
         .record(Metric.PROBE_HIT, 30, 200).record(Metric.PROBE_INSERT, 31, 200)
-        .record(Metric.FALSEPOS_HIT, 5, 200).record(Metric.FALSEPOS_INSERT, 5, 200);
+        .record(Metric.FALSEPOS_HIT, 5, 200).record(Metric.FALSEPOS_INSERT, 5, 200)
+        .record(Metric.DELEGATED_NANOS, 250, 4);
   }
 
   /** Delete churn and concurrent writes. */

@@ -27,9 +27,9 @@ class HgrmWriterTest {
     try (Stream<Path> s = Files.list(dir)) {
       names = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
-    // cache 9 metrics, index 4, queue 4, idle none; plus index.txt; the stale file is gone,
+    // cache 9 metrics, index 5, queue 4, idle none; plus index.txt; the stale file is gone,
     // and so are the staging and old directories
-    assertEquals(9 + 4 + 4 + 1, names.size(), names.toString());
+    assertEquals(9 + 5 + 4 + 1, names.size(), names.toString());
     assertFalse(names.contains("stale-00000000.probe.hit.hgrm"));
     assertFalse(Files.exists(tmp.resolve("hgrm.tmp")));
     assertFalse(Files.exists(tmp.resolve("hgrm.old")));

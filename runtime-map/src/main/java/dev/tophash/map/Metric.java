@@ -55,7 +55,12 @@ public enum Metric {
   /** Per map, the capacity hint given at construction (maps built with a hint only). */
   HINT("map.hint", "entries", false),
   /** impl=hashmap only: nanoseconds of the puts that crossed HashMap's resize threshold. */
-  RESIZE_NANOS("resize.ns", "ns", false);
+  RESIZE_NANOS("resize.ns", "ns", false),
+  /**
+   * Nanoseconds of each get, put or remove of a map that handed its entries to HashMap's tree bins
+   * after hash flooding by keys other than Strings (no probe lengths are known in that mode).
+   */
+  DELEGATED_NANOS("delegated.ns", "ns", false);
 
   private final String tag;
   private final String unit;

@@ -470,7 +470,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object lookup0(Object key, boolean forRemove, boolean hashed, long hash) {
     if (delegating) {
-      return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
+      if (rec == null) {
+        return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
+      }
+      long t0 = System.nanoTime();
+      Object v = super.getOrDefault(key, castValue(ABSENT));
+      if (!forRemove || v == ABSENT) {
+        recordDelegated(forRemove ? Counter.DELETE_MISSES : Counter.LOOKUPS, t0);
+      }
+      return v;
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -790,7 +798,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   private V putVal0(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     if (delegating) {
-      return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+      return delegatedPut(key, value, onlyIfAbsent);
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -876,7 +884,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       if (chain >= FLOOD_CHAIN && falsePositives >= FLOOD_CHAIN * 6 && floodDetected(k)) {
         if (delegating) {
           endWrite(stamp);
-          return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+          return delegatedPut(key, value, onlyIfAbsent);
         }
         h = hash(k); // rebuilt with content hashes: hash again and scan again
         top = tophash(h);
@@ -947,12 +955,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object removeVal0(Object key, Object value, boolean matchValue) {
     if (delegating) {
-      if (matchValue) {
-        return super.remove(key, value) ? value : ABSENT;
-      }
+      long t0 = rec != null ? System.nanoTime() : 0L;
       int before = super.size();
-      V removed = super.remove(key); // one lookup; the size tells a null value from no mapping
-      return super.size() < before ? removed : ABSENT;
+      Object removed = matchValue ? (super.remove(key, value) ? value : ABSENT) : super.remove(key);
+      boolean deleted = super.size() < before; // one lookup; the size tells a null value from none
+      if (rec != null) {
+        recordDelegated(deleted ? Counter.DELETES : Counter.DELETE_MISSES, t0);
+      }
+      return deleted ? removed : ABSENT;
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -1073,6 +1083,53 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /** put or putIfAbsent in HashMap's table (the delegating mode), recorded as an insert or update. */
+  private V delegatedPut(K key, V value, boolean onlyIfAbsent) {
+    if (rec == null) {
+      return onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+    }
+    long t0 = System.nanoTime();
+    int before = super.size();
+    V previous = onlyIfAbsent ? super.putIfAbsent(key, value) : super.put(key, value);
+    recordDelegated(super.size() > before ? Counter.INSERTS : Counter.UPDATES, t0);
+    return previous;
+  }
+
+  /**
+   * Records an operation of a map in the delegating mode: its kind, and its nanoseconds in
+   * {@link Metric#DELEGATED_NANOS} (HashMap's tree bins keep no probe lengths we could read).
+   */
+  private void recordDelegated(Counter kind, long t0) {
+    long nanos = System.nanoTime() - t0;
+    SiteBuffer r = rec;
+    if (r.owner != Thread.currentThread()) {
+      r = rebind();
+    }
+    if (r.sample()) {
+      r.counters[kind.ordinal()]++;
+      r.event(Metric.DELEGATED_NANOS, nanos);
+    }
+  }
+
+  /**
+   * Counts a compute-family operation of a map in the delegating mode by what it did to the size
+   * (untimed: its time would include the caller's function).
+   */
+  private void countDelegated(int before) {
+    SiteBuffer r = rec;
+    if (r == null) {
+      return;
+    }
+    if (r.owner != Thread.currentThread()) {
+      r = rebind();
+    }
+    if (r.sample()) {
+      int after = super.size();
+      Counter kind = after > before ? Counter.INSERTS : after < before ? Counter.DELETES : Counter.UPDATES;
+      r.counters[kind.ordinal()]++;
+    }
+  }
+
   /* Bucket ids for cold paths: main buckets 0..2^B-1, overflow bucket o is 2^B + o. */
 
   private long topOf(int id) {
@@ -1136,7 +1193,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /**
    * Moves every entry into HashMap's own table and delegates to it from now on: for keys that are
    * not Strings no content hash is available, and HashMap's tree bins are the best defence the
-   * JDK has. An O(n) step paid once per map; the map records no more probes afterwards.
+   * JDK has. An O(n) step paid once per map. From then on the map records its operations by kind
+   * and the time of each get, put and remove ({@link Metric#DELEGATED_NANOS}), not probe lengths.
    */
   private void delegateToHashMap() {
     int n = count;
@@ -1741,7 +1799,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
     Objects.requireNonNull(mappingFunction);
     if (delegating) {
-      return super.computeIfAbsent(key, mappingFunction);
+      int before = super.size();
+      V nv = super.computeIfAbsent(key, mappingFunction);
+      countDelegated(before);
+      return nv;
     }
     Object v = lookup(key, false);
     if (v != ABSENT && v != null) {
@@ -1764,7 +1825,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     Objects.requireNonNull(remappingFunction);
     if (delegating) {
-      return super.computeIfPresent(key, remappingFunction);
+      int before = super.size();
+      V nv = super.computeIfPresent(key, remappingFunction);
+      countDelegated(before);
+      return nv;
     }
     Object v = lookup(key, false);
     if (v == ABSENT || v == null) {
@@ -1788,7 +1852,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
     Objects.requireNonNull(remappingFunction);
     if (delegating) {
-      return super.compute(key, remappingFunction);
+      int before = super.size();
+      V nv = super.compute(key, remappingFunction);
+      countDelegated(before);
+      return nv;
     }
     Object v = lookup(key, false);
     V oldValue = v == ABSENT ? null : (V) v;
@@ -1814,7 +1881,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       throw new NullPointerException();
     }
     if (delegating) {
-      return super.merge(key, value, remappingFunction);
+      int before = super.size();
+      V nv = super.merge(key, value, remappingFunction);
+      countDelegated(before);
+      return nv;
     }
     Object v = lookup(key, false);
     if (v == ABSENT || v == null) {

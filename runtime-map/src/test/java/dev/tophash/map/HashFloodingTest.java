@@ -108,6 +108,42 @@ class HashFloodingTest {
   }
 
   @Test
+  void aMapInHashMapsTreeBinsKeepsRecordingItsOperations() {
+    int site = MapSites.register("test.Flood", "delegated", "()V", "HashFloodingTest.java", 3, "app");
+    TophashMap<Object, Object> m = new TophashMap<>((Void) null, site);
+    int n = 2_000;
+    for (int i = 0; i < n; i++) {
+      m.put(new ComparableKey(i), i);
+    }
+    assertTrue(m.delegating, "switched to HashMap's table");
+    SiteSnapshot before = MapSites.snapshot(false).sites().get(site);
+    for (int i = 0; i < n; i++) {
+      m.get(new ComparableKey(i)); // n hits
+    }
+    m.get(new ComparableKey(-1)); // 1 miss
+    m.put(new ComparableKey(0), "x"); // 1 update
+    m.put(new ComparableKey(n), "y"); // 1 insert
+    m.putIfAbsent(new ComparableKey(n + 1), "z"); // 1 insert
+    m.remove(new ComparableKey(1)); // 1 delete
+    m.remove(new ComparableKey(-2)); // 1 delete miss
+    m.remove(new ComparableKey(2), "not its value"); // 1 delete miss
+    m.computeIfAbsent(new ComparableKey(n + 2), k -> "w"); // 1 insert, untimed
+    m.merge(new ComparableKey(3), "v", (a, b) -> null); // 1 delete, untimed
+    SiteSnapshot after = MapSites.snapshot(false).sites().get(site);
+    assertEquals(n + 1, after.counter(Counter.LOOKUPS) - before.counter(Counter.LOOKUPS));
+    assertEquals(1, after.counter(Counter.UPDATES) - before.counter(Counter.UPDATES));
+    assertEquals(3, after.counter(Counter.INSERTS) - before.counter(Counter.INSERTS));
+    assertEquals(2, after.counter(Counter.DELETES) - before.counter(Counter.DELETES));
+    assertEquals(2, after.counter(Counter.DELETE_MISSES) - before.counter(Counter.DELETE_MISSES));
+    long timed = after.histogram(Metric.DELEGATED_NANOS).getTotalCount()
+        - before.histogram(Metric.DELEGATED_NANOS).getTotalCount();
+    assertEquals(n + 1 + 1 + 2 + 1 + 2, timed, "every get, put and remove is timed");
+    assertEquals(before.histogram(Metric.PROBE_HIT).getTotalCount(),
+        after.histogram(Metric.PROBE_HIT).getTotalCount(), "no probe lengths in this mode");
+    assertEquals(n + 1, m.size());
+  }
+
+  @Test
   void collidingNonComparableKeysAreDefendedToo() {
     int site = MapSites.register("test.Flood", "objects", "()V", "HashFloodingTest.java", 3, "app");
     TophashMap<Object, Integer> m = new TophashMap<>((Void) null, site);
