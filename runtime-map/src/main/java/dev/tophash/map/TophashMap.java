@@ -723,8 +723,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
     if (t != null && rec == null && old == null && !delegating) {
-      // Fast path, as find(): an update in the main bucket, or an insert into it when an emptyRest
-      // slot proves the key absent and no grow is due. Anything else is Go's full mapassign.
+      // Fast path, as find(): an update of the first tophash match in the main bucket, or an
+      // insert into it when the bucket proves the key absent (no match before an emptyRest slot)
+      // and no grow is due. Anything else is Go's full mapassign.
       long h = hash(k);
       try {
         int bucket = (int) h & (t.length - 1);
@@ -732,30 +733,19 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         int top = tophash(h);
         long rest = zeroBytes(w);
         long m = zeroBytes(w ^ (LO * top)) & ((rest & -rest) - 1);
-        Object[] ka = kv;
-        int kb = bucket << 4;
-        int stamp = ++writeStamp;
-        for (; m != 0; m &= m - 1) {
-          int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        if (m != 0) {
+          Object[] ka = kv;
+          int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
           Object k2 = ka[i];
           if (k2 == k || k.equals(k2)) {
+            int stamp = ++writeStamp;
             Object previous = ka[i + 1];
             ka[i + 1] = value;
             endWrite(stamp);
             return (V) previous;
           }
-        }
-        if (rest != 0 && !overLoadFactor(count + 1L, b) && !tooManyOverflowBuckets(noverflow, b)) {
-          int slot = Long.numberOfTrailingZeros(zeroBytes(w & ~LO)) >>> 3;
-          if (state(w, slot) == EMPTY_ONE) {
-            tombstones--;
-          }
-          t[bucket] = withState(w, slot, top);
-          ka[kb + (slot << 1)] = k;
-          ka[kb + (slot << 1) + 1] = value;
-          count++;
-          ownModCount++;
-          endWrite(stamp);
+        } else if (rest != 0 && !overLoadFactor(count + 1L, b) && !tooManyOverflowBuckets(noverflow, b)) {
+          insertInMain(t, bucket, w, top, k, value);
           return null;
         }
         return putVal(key, value, false, true, h);
@@ -764,6 +754,23 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
     }
     return putVal(key, value, false);
+  }
+
+  /** The insert of {@link #put}'s fast path: the first empty slot of a main bucket with an emptyRest. */
+  private void insertInMain(long[] t, int bucket, long w, int top, Object k, Object value) {
+    int stamp = ++writeStamp;
+    int slot = Long.numberOfTrailingZeros(zeroBytes(w & ~LO)) >>> 3;
+    if (state(w, slot) == EMPTY_ONE) {
+      tombstones--;
+    }
+    t[bucket] = withState(w, slot, top);
+    Object[] ka = kv;
+    int i = (bucket << 4) + (slot << 1);
+    ka[i] = k;
+    ka[i + 1] = value;
+    count++;
+    ownModCount++;
+    endWrite(stamp);
   }
 
   @Override
