@@ -125,9 +125,12 @@ final class PercentileText {
    * The last line of HdrHistogram's own output for histograms shaped like {@code h}: the bucket
    * counts follow from the lowest and highest trackable values and the precision, so an empty
    * histogram of that shape prints the same line, at the cost of the header and footer only.
+   * Buckets are powers of two wide, so of the highest trackable value only its bit length counts
+   * (auto-resizing histograms each end with a highest value of their own).
    */
   private String bucketLine(Histogram h) {
-    String shape = h.getLowestDiscernibleValue() + "/" + h.getHighestTrackableValue() + "/"
+    String shape = h.getLowestDiscernibleValue() + "/"
+        + (64 - Long.numberOfLeadingZeros(h.getHighestTrackableValue())) + "/"
         + h.getNumberOfSignificantValueDigits();
     String line = bucketLines.get(shape);
     if (line == null) {
