@@ -420,6 +420,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return ~(y | x | HI7);
   }
 
+  /**
+   * 0x80 in the lowest zero byte of {@code x}, and perhaps in bytes above it (a borrow can mark a
+   * byte that is not zero), 0 if no byte is zero: three operations where {@link #zeroBytes} takes
+   * five, for the fast paths, which use only the lowest mark.
+   */
+  static long lowZeroByte(long x) {
+    return (x - LO) & ~x & ~HI7;
+  }
+
   /** The state byte of slot {@code i} of a bucket's packed tophash word. */
   static int state(long t, int i) {
     return (int) (t >>> (i << 3)) & 0xFF;
@@ -588,8 +597,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       int bucket = (int) h & (t.length - 1);
       long w = t[bucket];
       int top = tophash(h);
-      long rest = zeroBytes(w);
-      long m = zeroBytes(w ^ (LO * top)) & ((rest & -rest) - 1);
+      long rest = lowZeroByte(w);
+      long m = lowZeroByte(w ^ (LO * top)) & ((rest & -rest) - 1);
       if (m != 0) {
         Object[] ka = kv;
         int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
@@ -610,7 +619,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           return ABSENT;
         } // else recorded as Go walks the chain
       }
-      return rec == null && !delegating ? findInChain(k, bucket, h, m & (m - 1))
+      return rec == null && !delegating ? findInChain(k, bucket, h, m & -m)
           : lookup(key, false, true, h);
     } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
@@ -629,10 +638,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /**
    * The rest of {@link #find} for a map that records nothing: the key's whole chain from its main
-   * bucket, by the same rules as {@link #scan}; {@code m0} holds the main bucket's tophash matches
-   * that {@link #find} has not compared yet.
+   * bucket, by the same rules as {@link #scan}; {@code compared} marks the main bucket's slot that
+   * {@link #find} compared already, if any.
    */
-  private Object findInChain(Object k, int bucket, long h, long m0) {
+  private Object findInChain(Object k, int bucket, long h, long compared) {
     Overflow of = ovf;
     long pattern = LO * tophash(h);
     long[] ta = tops;
@@ -643,7 +652,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       for (int guard = 0; guard <= of.used; guard++) {
         long w = ta[ti];
         long rest = zeroBytes(w);
-        long m = guard == 0 ? m0 : zeroBytes(w ^ pattern);
+        long m = zeroBytes(w ^ pattern) & ~compared;
+        compared = 0;
         if (rest != 0) {
           m &= (rest & -rest) - 1;
         }
@@ -731,8 +741,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
         int top = tophash(h);
-        long rest = zeroBytes(w);
-        long m = zeroBytes(w ^ (LO * top)) & ((rest & -rest) - 1);
+        long rest = lowZeroByte(w);
+        long m = lowZeroByte(w ^ (LO * top)) & ((rest & -rest) - 1);
         if (m != 0) {
           Object[] ka = kv;
           int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
@@ -759,7 +769,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /** The insert of {@link #put}'s fast path: the first empty slot of a main bucket with an emptyRest. */
   private void insertInMain(long[] t, int bucket, long w, int top, Object k, Object value) {
     int stamp = ++writeStamp;
-    int slot = Long.numberOfTrailingZeros(zeroBytes(w & ~LO)) >>> 3;
+    int slot = Long.numberOfTrailingZeros(lowZeroByte(w & ~LO)) >>> 3;
     if (state(w, slot) == EMPTY_ONE) {
       tombstones--;
     }
