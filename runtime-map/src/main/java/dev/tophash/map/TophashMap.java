@@ -732,10 +732,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V put(K key, V value) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t != null && rec == null && old == null && !delegating) {
-      // Fast path, as find(): an update of the first tophash match in the main bucket, or an
-      // insert into it when the bucket proves the key absent (no match before an emptyRest slot)
-      // and no grow is due. Anything else is Go's full mapassign.
+    if (t != null && old == null && !delegating) {
+      // Fast path, as find(): an update of the first tophash match in the main bucket, or, for a
+      // map that records nothing, an insert into it when the bucket proves the key absent (no
+      // match before an emptyRest slot) and no grow is due. Anything else is Go's full mapassign.
       long h = hash(k);
       try {
         int bucket = (int) h & (t.length - 1);
@@ -751,10 +751,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             int stamp = ++writeStamp;
             Object previous = ka[i + 1];
             ka[i + 1] = value;
+            if (rec != null) {
+              recordProbe(Counter.UPDATES, Metric.PROBE_UPDATE, ((i & 15) >>> 1) + 1, 0);
+            }
             endWrite(stamp);
             return (V) previous;
           }
-        } else if (rest != 0 && !overLoadFactor(count + 1L, b) && !tooManyOverflowBuckets(noverflow, b)) {
+        } else if (rest != 0 && rec == null && !overLoadFactor(count + 1L, b)
+            && !tooManyOverflowBuckets(noverflow, b)) {
           insertInMain(t, bucket, w, top, k, value);
           return null;
         }
