@@ -581,9 +581,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * The lookup fast path, small enough for HotSpot to inline into callers, and with no branch whose
    * outcome is a coin toss for a steady workload: a map that is not growing, a hit on the first
    * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket (no
-   * matching tophash before its first emptyRest slot). Everything else (a tophash false positive,
-   * a full bucket with an overflow chain, an empty or unallocated table, a grow in progress, a
-   * race) takes {@link #findInChain} or {@link #lookup}. The bucket index masks with the array's
+   * matching tophash before its first emptyRest slot, or a full bucket whose overflow filter lacks
+   * the tophash). Everything else (a tophash false positive, an overflow chain to walk, an empty or
+   * unallocated table, a grow in progress, a race) takes {@link #scan} or {@link #lookup}. The bucket index masks with the array's
    * own length, so a table replaced by another thread cannot make it index out of bounds.
    */
   private Object find(Object key) {
@@ -619,9 +619,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           return ABSENT;
         } // else recorded as Go walks the chain
       }
-      return rec == null && !delegating ? findInChain(k, bucket, h, m & -m)
-          : lookup(key, false, true, h);
-    } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+      // The rest of Go's lookup, out of line: at 331 bytecodes scan is above HotSpot's
+      // FreqInlineSize, which keeps this method's compiled code small enough to inline.
+      return delegating ? lookup(key, false, true, h) : scan(t, kv, next, ovf, bucket, k, top, false);
+    } catch (RuntimeException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
   }
@@ -634,51 +635,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /** Records a miss of {@link #find} ended by the first emptyRest slot of {@code rest}. */
   private void recordFastMiss(long rest) {
     recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS, (Long.numberOfTrailingZeros(rest) >>> 3) + 1, 0);
-  }
-
-  /**
-   * The rest of {@link #find} for a map that records nothing: the key's whole chain from its main
-   * bucket, by the same rules as {@link #scan}; {@code compared} marks the main bucket's slot that
-   * {@link #find} compared already, if any.
-   */
-  private Object findInChain(Object k, int bucket, long h, long compared) {
-    Overflow of = ovf;
-    long pattern = LO * tophash(h);
-    long[] ta = tops;
-    Object[] ka = kv;
-    int ti = bucket;
-    int link = next[bucket];
-    try {
-      for (int guard = 0; guard <= of.used; guard++) {
-        long w = ta[ti];
-        long rest = zeroBytes(w);
-        long m = zeroBytes(w ^ pattern) & ~compared;
-        compared = 0;
-        if (rest != 0) {
-          m &= (rest & -rest) - 1;
-        }
-        int kb = ti << 4;
-        for (; m != 0; m &= m - 1) {
-          int i = kb + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
-          Object k2 = ka[i];
-          if (k2 == k || k.equals(k2)) {
-            return ka[i + 1];
-          }
-        }
-        if (rest != 0 || link == 0) {
-          return ABSENT;
-        }
-        int ov = link - 1;
-        int c = of.chunk(ov);
-        ti = of.within(ov);
-        ta = of.tops[c];
-        ka = of.kv[c];
-        link = of.next[c][ti];
-      }
-      throw corruptChain();
-    } catch (RuntimeException e) {
-      return lookup(unmaskNull(k), false); // a race: the careful path decides
-    }
   }
 
   @Override
