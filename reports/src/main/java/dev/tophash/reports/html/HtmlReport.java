@@ -1,7 +1,5 @@
 package dev.tophash.reports.html;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tophash.map.Counter;
 import dev.tophash.map.Metric;
 import dev.tophash.map.SiteSnapshot;
@@ -10,9 +8,9 @@ import dev.tophash.reports.IntervalSeries;
 import dev.tophash.reports.Report;
 import dev.tophash.reports.SiteAnalysis;
 import dev.tophash.reports.compare.Comparison;
+import dev.tophash.reports.json.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +39,6 @@ public final class HtmlReport {
 
   private static final String TITLE_MARK = "<!--TITLE-->";
   private static final String DATA_MARK = "/*DATA*/";
-  private static final JsonFactory FACTORY = new JsonFactory();
 
   /** The chart groups: metrics plotted together, with the group's title, unit and y scale. */
   enum Group {
@@ -77,128 +74,116 @@ public final class HtmlReport {
     for (SiteAnalysis a : ranked) {
       total += a.costNanos();
     }
-    StringWriter json = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(json)) {
+    StringBuilder json = new StringBuilder(65536);
+    JsonWriter g = startData(json, "report", "tophash report", summary);
+    column(g, "rank", "num");
+    column(g, "site", "text");
+    column(g, "cost (ns)", "ns");
+    column(g, "share", "pct");
+    column(g, "maps", "num");
+    column(g, "operations", "num");
+    column(g, "probe mean", "num");
+    column(g, "probe p99", "num");
+    column(g, "tombstones p90 (\u2030)", "num");
+    column(g, "pauses (ns)", "ns");
+    column(g, "advice", "num");
+    g.writeEndArray();
+    g.writeArrayFieldStart("rows");
+    for (int i = 0; i < ranked.size(); i++) {
+      SiteAnalysis a = ranked.get(i);
+      SiteSnapshot s = a.site();
+      g.writeStartArray();
+      g.writeNumber(i + 1);
+      g.writeString(s.site().key());
+      g.writeNumber(Math.round(a.costNanos()));
+      g.writeNumber(total == 0 ? 0 : a.costNanos() / total);
+      g.writeNumber(s.counter(Counter.MAPS));
+      g.writeNumber(a.countedOperations());
+      numOrNull(g, a.operations() == 0 ? Double.NaN : round2(a.meanProbe()));
+      numOrNull(g, a.operations() == 0 ? Double.NaN : Hist.at(a.probes(), 99));
+      Histogram tomb = s.histogram(Metric.TOMBSTONE_PERMILLE);
+      numOrNull(g, tomb.getTotalCount() == 0 ? Double.NaN : Hist.at(tomb, 90));
+      g.writeNumber(Math.round(a.pauseNanos()));
+      g.writeNumber(a.advice().size());
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("sites");
+    for (int i = 0; i < Math.min(CHARTED_SITES, ranked.size()); i++) {
+      SiteAnalysis a = ranked.get(i);
       g.writeStartObject();
-      g.writeStringField("mode", "report");
-      g.writeStringField("title", "tophash report");
-      g.writeStringField("text", summary);
-      g.writeArrayFieldStart("columns");
-      column(g, "rank", "num");
-      column(g, "site", "text");
-      column(g, "cost (ns)", "ns");
-      column(g, "share", "pct");
-      column(g, "maps", "num");
-      column(g, "operations", "num");
-      column(g, "probe mean", "num");
-      column(g, "probe p99", "num");
-      column(g, "tombstones p90 (\u2030)", "num");
-      column(g, "pauses (ns)", "ns");
-      column(g, "advice", "num");
-      g.writeEndArray();
-      g.writeArrayFieldStart("rows");
-      for (int i = 0; i < ranked.size(); i++) {
-        SiteAnalysis a = ranked.get(i);
-        SiteSnapshot s = a.site();
-        g.writeStartArray();
-        g.writeNumber(i + 1);
-        g.writeString(s.site().key());
-        g.writeNumber(Math.round(a.costNanos()));
-        g.writeNumber(total == 0 ? 0 : a.costNanos() / total);
-        g.writeNumber(s.counter(Counter.MAPS));
-        g.writeNumber(a.countedOperations());
-        numOrNull(g, a.operations() == 0 ? Double.NaN : round2(a.meanProbe()));
-        numOrNull(g, a.operations() == 0 ? Double.NaN : Hist.at(a.probes(), 99));
-        Histogram tomb = s.histogram(Metric.TOMBSTONE_PERMILLE);
-        numOrNull(g, tomb.getTotalCount() == 0 ? Double.NaN : Hist.at(tomb, 90));
-        g.writeNumber(Math.round(a.pauseNanos()));
-        g.writeNumber(a.advice().size());
-        g.writeEndArray();
+      g.writeStringField("key", a.site().site().key());
+      g.writeStringField("heading", "#" + (i + 1) + " " + a.site().site().key());
+      g.writeArrayFieldStart("notes");
+      for (String adv : a.advice()) {
+        g.writeString(adv);
       }
       g.writeEndArray();
-      g.writeArrayFieldStart("sites");
-      for (int i = 0; i < Math.min(CHARTED_SITES, ranked.size()); i++) {
-        SiteAnalysis a = ranked.get(i);
-        g.writeStartObject();
-        g.writeStringField("key", a.site().site().key());
-        g.writeStringField("heading", "#" + (i + 1) + " " + a.site().site().key());
-        g.writeArrayFieldStart("notes");
-        for (String adv : a.advice()) {
-          g.writeString(adv);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("charts");
-        charts(g, a.site(), null, report.intervals(), false);
-        g.writeEndArray();
-        g.writeEndObject();
-      }
+      g.writeArrayFieldStart("charts");
+      charts(g, a.site(), null, report.intervals(), false);
       g.writeEndArray();
       g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
     fill(out, "tophash report", json.toString());
   }
 
   /** Writes the page of a comparison whose text is {@code text}; A and B overlaid per site. */
   public static void writeCompare(Comparison cmp, String text, Writer out) throws IOException {
-    StringWriter json = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(json)) {
+    StringBuilder json = new StringBuilder(65536);
+    JsonWriter g = startData(json, "compare", "tophash compare", text);
+    column(g, "site", "text");
+    column(g, "verdict", "text");
+    column(g, "worst ratio B/A", "num");
+    column(g, "probe mean A", "num");
+    column(g, "probe mean B", "num");
+    column(g, "probe p99 A", "num");
+    column(g, "probe p99 B", "num");
+    column(g, "pauses A (ns)", "ns");
+    column(g, "pauses B (ns)", "ns");
+    g.writeEndArray();
+    g.writeArrayFieldStart("rows");
+    for (Comparison.SiteResult r : cmp.sites()) {
+      g.writeStartArray();
+      g.writeString(r.key());
+      g.writeString(r.verdictText());
+      if (Double.isNaN(r.worstRatio()) || Double.isInfinite(r.worstRatio())) {
+        g.writeNull();
+      } else {
+        g.writeNumber(round2(r.worstRatio()));
+      }
+      probeCells(g, r.a(), r.b());
+      numOrNull(g, r.a() == null ? Double.NaN : Math.round(new SiteAnalysis(r.a()).pauseNanos()));
+      numOrNull(g, r.b() == null ? Double.NaN : Math.round(new SiteAnalysis(r.b()).pauseNanos()));
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("sites");
+    int n = 0;
+    for (Comparison.SiteResult r : cmp.sites()) {
+      if (n++ >= CHARTED_SITES) {
+        break;
+      }
       g.writeStartObject();
-      g.writeStringField("mode", "compare");
-      g.writeStringField("title", "tophash compare");
-      g.writeStringField("text", text);
-      g.writeArrayFieldStart("columns");
-      column(g, "site", "text");
-      column(g, "verdict", "text");
-      column(g, "worst ratio B/A", "num");
-      column(g, "probe mean A", "num");
-      column(g, "probe mean B", "num");
-      column(g, "probe p99 A", "num");
-      column(g, "probe p99 B", "num");
-      column(g, "pauses A (ns)", "ns");
-      column(g, "pauses B (ns)", "ns");
-      g.writeEndArray();
-      g.writeArrayFieldStart("rows");
-      for (Comparison.SiteResult r : cmp.sites()) {
-        g.writeStartArray();
-        g.writeString(r.key());
-        g.writeString(r.verdictText());
-        if (Double.isNaN(r.worstRatio()) || Double.isInfinite(r.worstRatio())) {
-          g.writeNull();
-        } else {
-          g.writeNumber(round2(r.worstRatio()));
-        }
-        probeCells(g, r.a(), r.b());
-        numOrNull(g, r.a() == null ? Double.NaN : Math.round(new SiteAnalysis(r.a()).pauseNanos()));
-        numOrNull(g, r.b() == null ? Double.NaN : Math.round(new SiteAnalysis(r.b()).pauseNanos()));
-        g.writeEndArray();
+      g.writeStringField("key", r.key());
+      g.writeStringField("heading", r.key() + "  [" + r.verdictText() + "]");
+      g.writeArrayFieldStart("notes");
+      for (String reason : r.reasons()) {
+        g.writeString(reason);
       }
       g.writeEndArray();
-      g.writeArrayFieldStart("sites");
-      int n = 0;
-      for (Comparison.SiteResult r : cmp.sites()) {
-        if (n++ >= CHARTED_SITES) {
-          break;
-        }
-        g.writeStartObject();
-        g.writeStringField("key", r.key());
-        g.writeStringField("heading", r.key() + "  [" + r.verdictText() + "]");
-        g.writeArrayFieldStart("notes");
-        for (String reason : r.reasons()) {
-          g.writeString(reason);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("charts");
-        charts(g, r.a(), r.b(), null, true);
-        g.writeEndArray();
-        g.writeEndObject();
-      }
+      g.writeArrayFieldStart("charts");
+      charts(g, r.a(), r.b(), null, true);
       g.writeEndArray();
       g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
     fill(out, "tophash compare", json.toString());
   }
 
-  private static void probeCells(JsonGenerator g, SiteSnapshot a, SiteSnapshot b) throws IOException {
+  private static void probeCells(JsonWriter g, SiteSnapshot a, SiteSnapshot b) throws IOException {
     SiteAnalysis x = a == null ? null : new SiteAnalysis(a);
     SiteAnalysis y = b == null ? null : new SiteAnalysis(b);
     numOrNull(g, x == null || x.operations() == 0 ? Double.NaN : round2(x.meanProbe()));
@@ -207,7 +192,19 @@ public final class HtmlReport {
     numOrNull(g, y == null || y.operations() == 0 ? Double.NaN : Hist.at(y.probes(), 99));
   }
 
-  private static void numOrNull(JsonGenerator g, double v) throws IOException {
+  /** Starts the page's data object: mode, title and text, then the array of columns. */
+  private static JsonWriter startData(StringBuilder json, String mode, String title, String text)
+      throws IOException {
+    JsonWriter g = new JsonWriter(json, false);
+    g.writeStartObject();
+    g.writeStringField("mode", mode);
+    g.writeStringField("title", title);
+    g.writeStringField("text", text);
+    g.writeArrayFieldStart("columns");
+    return g;
+  }
+
+  private static void numOrNull(JsonWriter g, double v) throws IOException {
     if (Double.isNaN(v)) {
       g.writeNull();
     } else {
@@ -219,7 +216,7 @@ public final class HtmlReport {
     return Math.round(v * 100) / 100.0;
   }
 
-  private static void column(JsonGenerator g, String name, String type) throws IOException {
+  private static void column(JsonWriter g, String name, String type) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", name);
     g.writeStringField("type", type);
@@ -230,7 +227,7 @@ public final class HtmlReport {
    * The percentile charts of a site (one run, or in {@code compare} mode A and B overlaid, either
    * of which may be null for a site in only one run), then its time series.
    */
-  private static void charts(JsonGenerator g, SiteSnapshot a, SiteSnapshot b,
+  private static void charts(JsonWriter g, SiteSnapshot a, SiteSnapshot b,
       IntervalSeries series, boolean compare) throws IOException {
     for (Group grp : Group.values()) {
       List<Metric> present = new ArrayList<>();
@@ -314,7 +311,7 @@ public final class HtmlReport {
   }
 
   /** One percentile series: [percentile in 0..100, value] as HdrHistogram iterates them. */
-  private static void percentileSeries(JsonGenerator g, String name, String arm, Histogram h)
+  private static void percentileSeries(JsonWriter g, String name, String arm, Histogram h)
       throws IOException {
     g.writeStartObject();
     g.writeStringField("name", name);

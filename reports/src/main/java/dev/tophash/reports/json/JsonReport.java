@@ -1,8 +1,6 @@
 package dev.tophash.reports.json;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -16,9 +14,13 @@ import dev.tophash.reports.Hist;
 import dev.tophash.reports.Report;
 import dev.tophash.reports.ReportFileException;
 import dev.tophash.reports.RunInfo;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +42,11 @@ import org.HdrHistogram.Histogram;
  * newer minor revision stays readable; a different major schema is refused.
  */
 public final class JsonReport {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  /** Jackson, for reading only: writing does not load it (see {@link JsonWriter}). */
+  private static final class Parsing {
+    static final JsonFactory FACTORY = JsonFactory.builder().build();
+  }
+
   private static final String PREFIX = "tophash-report/";
 
   private JsonReport() {}
@@ -49,30 +55,30 @@ public final class JsonReport {
 
   /** Writes {@code report} as JSON to {@code out} (pretty-printed, UTF-8). */
   public static void write(Report report, OutputStream out) throws IOException {
-    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeStringField("schema", Report.SCHEMA);
-      g.writeStringField("generator", "tophash reports");
-      g.writeFieldName("run");
-      writeRun(g, report.run(), true);
-      ProfileSnapshot snap = report.snapshot();
-      g.writeObjectFieldStart("snapshot");
-      g.writeNumberField("startEpochMillis", snap.startEpochMillis());
-      g.writeNumberField("endEpochMillis", snap.endEpochMillis());
-      g.writeNumberField("opSample", snap.opSample());
-      g.writeNumberField("mapSample", snap.mapSample());
-      g.writeEndObject();
-      g.writeArrayFieldStart("sites");
-      for (SiteSnapshot s : snap.sites()) {
-        writeSite(g, s);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    JsonWriter g = new JsonWriter(w, true);
+    g.writeStartObject();
+    g.writeStringField("schema", Report.SCHEMA);
+    g.writeStringField("generator", "tophash reports");
+    g.writeFieldName("run");
+    writeRun(g, report.run(), true);
+    ProfileSnapshot snap = report.snapshot();
+    g.writeObjectFieldStart("snapshot");
+    g.writeNumberField("startEpochMillis", snap.startEpochMillis());
+    g.writeNumberField("endEpochMillis", snap.endEpochMillis());
+    g.writeNumberField("opSample", snap.opSample());
+    g.writeNumberField("mapSample", snap.mapSample());
+    g.writeEndObject();
+    g.writeArrayFieldStart("sites");
+    for (SiteSnapshot s : snap.sites()) {
+      writeSite(g, s);
     }
+    g.writeEndArray();
+    g.writeEndObject();
+    w.flush();
   }
 
-  private static void writeRun(JsonGenerator g, RunInfo r, boolean withMembers) throws IOException {
+  private static void writeRun(JsonWriter g, RunInfo r, boolean withMembers) throws IOException {
     g.writeStartObject();
     g.writeStringField("jvm", r.jvm);
     g.writeNumberField("pid", r.pid);
@@ -101,7 +107,7 @@ public final class JsonReport {
     g.writeEndObject();
   }
 
-  private static void writeSite(JsonGenerator g, SiteSnapshot s) throws IOException {
+  private static void writeSite(JsonWriter g, SiteSnapshot s) throws IOException {
     SiteInfo i = s.site();
     g.writeStartObject();
     g.writeStringField("key", i.key());
@@ -182,7 +188,7 @@ public final class JsonReport {
 
   /** Reads a report from {@code in}; {@code file} only names it in errors. */
   public static Report read(Path file, InputStream in) throws ReportFileException {
-    try (JsonParser p = FACTORY.createParser(in)) {
+    try (JsonParser p = Parsing.FACTORY.createParser(in)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new ReportFileException(file, "is empty, expected a tophash report (JSON)", null);
