@@ -1752,7 +1752,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
-    Object v = lookup(key, false);
+    Object v = find(key);
     if (v == ABSENT || !Objects.equals(v, oldValue)) {
       return false;
     }
@@ -1763,7 +1763,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V replace(K key, V value) {
-    Object v = lookup(key, false);
+    Object v = find(key);
     if (v == ABSENT) {
       return null;
     }
@@ -1781,7 +1781,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = lookup(key, false);
+    Object v = find(key);
     if (v != ABSENT && v != null) {
       return (V) v;
     }
@@ -1807,7 +1807,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = lookup(key, false);
+    Object v = find(key);
     if (v == ABSENT || v == null) {
       return null;
     }
@@ -1834,7 +1834,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = lookup(key, false);
+    Object v = find(key);
     V oldValue = v == ABSENT ? null : (V) v;
     int mc = ownModCount;
     V nv = remappingFunction.apply(key, oldValue);
@@ -1863,7 +1863,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = lookup(key, false);
+    Object v = find(key);
     if (v == ABSENT || v == null) {
       putVal(key, value, false);
       return value;
