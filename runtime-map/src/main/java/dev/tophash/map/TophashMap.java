@@ -589,7 +589,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private Object find(Object key) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t == null || old != null || count == 0) {
+    if (t == null || old != null) {
       return lookup(key, false);
     }
     try {
@@ -597,8 +597,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       int bucket = (int) h & (t.length - 1);
       long w = t[bucket];
       int top = tophash(h);
-      long rest = lowZeroByte(w);
-      long m = lowZeroByte(w ^ (LO * top)) & ((rest & -rest) - 1);
+      // No match can follow an emptyRest slot (every slot after one is emptyRest), so the first
+      // match needs no bound; the bucket's first emptyRest matters only to a miss.
+      long m = lowZeroByte(w ^ (LO * top));
+      long rest;
       if (m != 0) {
         Object[] ka = kv;
         int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
@@ -609,19 +611,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           }
           return ka[i + 1];
         }
-      } else if ((filters[bucket] >>> top & ~((rest | -rest) >>> 63) & 1) == 0 && !delegating) {
+      } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0
+          && !delegating) {
         // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
         if (rec == null) {
           return ABSENT;
         }
-        if (rest != 0) {
+        if (rest != 0 && count != 0) {
           recordFastMiss(rest);
           return ABSENT;
-        } // else recorded as Go walks the chain
+        } // else recorded as Go's lookup records it
       }
       // The rest of Go's lookup, out of line: at 331 bytecodes scan is above HotSpot's
       // FreqInlineSize, which keeps this method's compiled code small enough to inline.
-      return delegating ? lookup(key, false, true, h) : scan(t, kv, next, ovf, bucket, k, top, false);
+      return delegating || count == 0 ? lookup(key, false, true, h)
+          : scan(t, kv, next, ovf, bucket, k, top, false);
     } catch (RuntimeException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
@@ -697,8 +701,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
         int top = tophash(h);
-        long rest = lowZeroByte(w);
-        long m = lowZeroByte(w ^ (LO * top)) & ((rest & -rest) - 1);
+        long m = lowZeroByte(w ^ (LO * top)); // the first match, as in find
         if (m != 0) {
           Object[] ka = kv;
           int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
@@ -713,7 +716,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             endWrite(stamp);
             return (V) previous;
           }
-        } else if (rest != 0 && rec == null && !overLoadFactor(count + 1L, b)
+        } else if (lowZeroByte(w) != 0 && rec == null && !overLoadFactor(count + 1L, b)
             && !tooManyOverflowBuckets(noverflow, b)) {
           insertInMain(t, bucket, w, top, k, value);
           return null;
