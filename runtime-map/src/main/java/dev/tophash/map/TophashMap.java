@@ -614,8 +614,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0
           && !delegating) {
         // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
-        if (rec == null) {
-          return ABSENT;
+        SiteBuffer r = rec;
+        if (r == null || r.skipUnsampled()) {
+          return ABSENT; // nothing to record: no need to walk the chain as Go would
         }
         if (rest != 0 && count != 0) {
           recordFastMiss(rest);

@@ -211,6 +211,33 @@ class RecordingTest {
   }
 
   @Test
+  void sampledLookupsOfEveryKindCountOneInN() {
+    // Misses resolved by the main bucket alone, misses that Go would walk an overflow chain for,
+    // hits: with 1 in 5 operations sampled, exactly a fifth of each sequence is recorded.
+    int n = 6_500;
+    Recording.configure(true, 5, 1, false);
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>(0, site);
+    for (int i = 0; i < n; i++) {
+      m.put(i, i); // B = 10 at 6,500 entries: many full buckets with overflow chains
+    }
+    assertTrue(m.shape().noverflow() > 0);
+    SiteSnapshot before = snapshotOf(site);
+    int lookups = 50_000;
+    for (int i = 0; i < lookups; i++) {
+      m.get(i % (2 * n)); // half hits, half misses
+    }
+    SiteSnapshot after = snapshotOf(site);
+    long recorded = after.counter(Counter.LOOKUPS) - before.counter(Counter.LOOKUPS);
+    assertEquals(lookups / 5, recorded, "1 in 5 lookups, hits and misses alike");
+    long probes = after.histogram(Metric.PROBE_HIT).getTotalCount()
+        + after.histogram(Metric.PROBE_MISS).getTotalCount()
+        - before.histogram(Metric.PROBE_HIT).getTotalCount()
+        - before.histogram(Metric.PROBE_MISS).getTotalCount();
+    assertEquals(lookups / 5, probes);
+  }
+
+  @Test
   void offRecordsNothing() {
     Recording.configure(false, 1, 1, false);
     int site = newSite();
