@@ -108,6 +108,7 @@ class SummaryTextTest {
     assertTrue(flat().contains("possible hash flooding: 1 map(s) met a chain of keys sharing one "
         + "hashCode (3 long probes) and switched to a collision-resistant mode"), text);
     assertTrue(flat().contains("4 operations since in HashMap's tree bins took 1.00us in all (mean 250ns, max 250ns)"), text);
+    assertTrue(flat().contains("pauses 0ns + operations in HashMap's tree bins 1.00us"), text);
   }
 
   @Test

@@ -110,7 +110,8 @@ public final class SummaryText {
     out.append('\n');
     out.append(Fmt.wrap(Fmt.f("Sites are ranked by estimated cost: %d ns per tophash slot "
             + "examined + %d ns per failed equals call (false positive) + the measured ns of "
-            + "evacuation steps, grow starts and HashMap resizes. Tombstones are not priced "
+            + "evacuation steps, grow starts, HashMap resizes and the operations of maps that "
+            + "switched to HashMap's tree bins after hash flooding. Tombstones are not priced "
             + "apart: they show up as longer probes.", SiteAnalysis.NS_PER_SLOT,
         SiteAnalysis.NS_PER_FALSE_POSITIVE), WIDTH, "", ""));
   }
@@ -177,10 +178,12 @@ public final class SummaryText {
         c(s, Counter.DOUBLING_GROWS), c(s, Counter.SAME_SIZE_GROWS),
         c(s, Counter.OVERFLOW_BUCKETS), c(s, Counter.RESIZES), c(s, Counter.CONCURRENT_WRITES),
         c(s, Counter.LONG_PROBES)), WIDTH, ind, ind));
-    out.append(Fmt.wrap(Fmt.f("cost %s = probes %s + false positives %s + pauses %s",
+    String treeBins = a.delegatedNanos() == 0 ? ""
+        : " + operations in HashMap's tree bins " + Fmt.nanos(a.delegatedNanos());
+    out.append(Fmt.wrap(Fmt.f("cost %s = probes %s + false positives %s + pauses %s%s",
         Fmt.nanos(a.costNanos()), Fmt.nanos(a.probeSlots() * SiteAnalysis.NS_PER_SLOT),
         Fmt.nanos(a.falsePositives() * SiteAnalysis.NS_PER_FALSE_POSITIVE),
-        Fmt.nanos(a.pauseNanos())), WIDTH, ind, ind));
+        Fmt.nanos(a.pauseNanos()), treeBins), WIDTH, ind, ind));
     StringBuilder table = new StringBuilder();
     for (Metric m : Metric.values()) {
       Histogram h = s.histogram(m);
