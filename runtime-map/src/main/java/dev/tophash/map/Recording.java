@@ -19,7 +19,9 @@ public final class Recording {
    * Configures recording for maps allocated from now on.
    *
    * @param on whether maps record at all; off costs one null check per operation
-   * @param operationSample record 1 in this many operations of a tracked map (≥ 1)
+   * @param operationSample record 1 in this many operations of a tracked map (≥ 1), each whole:
+   *     its probe, a delete's tombstone sample, a write's evacuation step (grow totals and
+   *     per-map figures are recorded whatever the rate)
    * @param mapSampleRate track 1 in this many maps per site (≥ 1)
    * @param throwOnRace whether a detected concurrent write throws
    *     {@link java.util.ConcurrentModificationException} (Go's "concurrent map writes")

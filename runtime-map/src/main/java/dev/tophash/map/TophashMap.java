@@ -995,9 +995,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           if (n == 0) {
             reseed();
           }
-          if (rec != null) {
-            recordProbe(Counter.DELETES, Metric.PROBE_DELETE, (chain << 3) + i + 1, falsePositives);
-            recordTombstones();
+          if (rec != null
+              && recordProbe(Counter.DELETES, Metric.PROBE_DELETE, (chain << 3) + i + 1, falsePositives)) {
+            recordTombstones(); // part of the delete's record: sampled with it
           }
           endWrite(stamp);
           return v;
@@ -1340,18 +1340,26 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return;
     }
-    long t0 = System.nanoTime();
+    // The step is part of the write's record, so it is timed only when sampling will pick the
+    // write (its own sample() comes later; another thread's buffer is rebound then: time it).
+    boolean sampled = r.countdown <= 1 || r.owner != Thread.currentThread();
+    long t0 = sampled ? System.nanoTime() : 0L;
     int before = tombstones;
     evacuate(o, bucket & (o.n - 1));
     if (old != null) {
       evacuate(o, nevacuate);
     }
+    if (!sampled && old != null) {
+      return;
+    }
     long t1 = System.nanoTime();
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
-    r.event(Metric.EVAC_STEP_NANOS, t1 - t0);
-    r.event(Metric.EVAC_RECLAIMED, before - tombstones);
+    if (sampled) {
+      r.event(Metric.EVAC_STEP_NANOS, t1 - t0);
+      r.event(Metric.EVAC_RECLAIMED, before - tombstones);
+    }
     if (old == null) {
       r.event(Metric.GROW_TOTAL_NANOS, t1 - growStartNanos);
       r.event(Metric.GROW_WRITES, growWrites);
@@ -1656,7 +1664,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return r;
   }
 
-  private void recordProbe(Counter counter, Metric metric, int probe, int falsePositives) {
+  /** Records an operation's kind and probe if sampling picks it; returns whether it did. */
+  private boolean recordProbe(Counter counter, Metric metric, int probe, int falsePositives) {
     SiteBuffer r = rec;
     if (r.owner != Thread.currentThread()) {
       r = rebind();
@@ -1664,7 +1673,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (r.sample()) {
       r.counters[counter.ordinal()]++;
       r.probe(metric, probe, falsePositives);
+      return true;
     }
+    return false;
   }
 
   private void recordTombstones() {

@@ -238,6 +238,35 @@ class RecordingTest {
   }
 
   @Test
+  void aSampledDeleteOrGrowStepIsRecordedWhole() {
+    // A delete's tombstone sample and a write's evacuation step belong to the operation's record:
+    // with 1 in 4 operations sampled, they are recorded for exactly the sampled operations.
+    Recording.configure(true, 4, 1, false);
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>(0, site);
+    int n = 8_000;
+    for (int i = 0; i < n; i++) {
+      m.put(i, i);
+    }
+    SiteSnapshot before = snapshotOf(site);
+    for (int i = 0; i < n / 2; i++) {
+      m.remove(i);
+    }
+    SiteSnapshot after = snapshotOf(site);
+    long deletes = after.counter(Counter.DELETES) - before.counter(Counter.DELETES);
+    assertEquals(n / 2 / 4, deletes);
+    assertEquals(deletes, after.histogram(Metric.TOMBSTONES).getTotalCount()
+        - before.histogram(Metric.TOMBSTONES).getTotalCount(), "one tombstone sample per recorded delete");
+    long steps = before.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+    long growWrites = Math.round(before.histogram(Metric.GROW_WRITES).getMean()
+        * before.histogram(Metric.GROW_WRITES).getTotalCount());
+    assertTrue(steps > 0 && steps < growWrites / 2,
+        "evacuation steps timed for sampled writes only: " + steps + " of " + growWrites);
+    assertEquals(before.counter(Counter.DOUBLING_GROWS), before.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount(),
+        "every grow's total is recorded, sampled or not");
+  }
+
+  @Test
   void offRecordsNothing() {
     Recording.configure(false, 1, 1, false);
     int site = newSite();
