@@ -623,8 +623,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           return ABSENT;
         } // else recorded as Go's lookup records it
       }
-      // The rest of Go's lookup, out of line: at 331 bytecodes scan is above HotSpot's
-      // FreqInlineSize, which keeps this method's compiled code small enough to inline.
+      // The rest of Go's lookup, out of line: scan's bytecode is above HotSpot's FreqInlineSize
+      // (325), so it is never inlined here and this method's compiled code stays small enough
+      // for callers to inline.
       return delegating || count == 0 ? lookup(key, false, true, h)
           : scan(t, kv, next, ovf, bucket, k, top, false);
     } catch (RuntimeException e) {
