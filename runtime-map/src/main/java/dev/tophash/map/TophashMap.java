@@ -583,8 +583,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket (no
    * matching tophash before its first emptyRest slot, or a full bucket whose overflow filter lacks
    * the tophash). Everything else (a tophash false positive, an overflow chain to walk, an empty or
-   * unallocated table, a grow in progress, a race) takes {@link #scan} or {@link #lookup}. The bucket index masks with the array's
-   * own length, so a table replaced by another thread cannot make it index out of bounds.
+   * unallocated table, a grow in progress, a race) takes {@link #scan} or {@link #lookup}. The
+   * bucket index masks with the array's own length, so a table replaced by another thread cannot
+   * make it index out of bounds.
    */
   private Object find(Object key) {
     Object k = key == null ? NULL_KEY : key;
@@ -607,7 +608,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         Object k2 = ka[i];
         if (k2 == k || k.equals(k2)) {
           if (rec != null) {
-            recordFastHit(i);
+            recordFirstMatch(Counter.LOOKUPS, Metric.PROBE_HIT, i);
           }
           return ka[i + 1];
         }
@@ -633,9 +634,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  /** Records a hit of {@link #find} at key index {@code i} of the main bucket's {@link #kv} run. */
-  private void recordFastHit(int i) {
-    recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, ((i & 15) >>> 1) + 1, 0);
+  /** Records a fast path's operation resolved at key index {@code i} of a main bucket's kv run. */
+  private void recordFirstMatch(Counter counter, Metric metric, int i) {
+    recordProbe(counter, metric, ((i & 15) >>> 1) + 1, 0);
   }
 
   /** Records a miss of {@link #find} ended by the first emptyRest slot of {@code rest}. */
@@ -713,7 +714,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             Object previous = ka[i + 1];
             ka[i + 1] = value;
             if (rec != null) {
-              recordProbe(Counter.UPDATES, Metric.PROBE_UPDATE, ((i & 15) >>> 1) + 1, 0);
+              recordFirstMatch(Counter.UPDATES, Metric.PROBE_UPDATE, i);
             }
             endWrite(stamp);
             return (V) previous;
@@ -1083,11 +1084,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   private void recordDelegated(Counter kind, long t0) {
     long nanos = System.nanoTime() - t0;
-    SiteBuffer r = rec;
-    if (r.owner != Thread.currentThread()) {
-      r = rebind();
-    }
-    if (r.sample()) {
+    SiteBuffer r = sampled();
+    if (r != null) {
       r.counters[kind.ordinal()]++;
       r.event(Metric.DELEGATED_NANOS, nanos);
     }
@@ -1098,14 +1096,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * (untimed: its time would include the caller's function).
    */
   private void countDelegated(int before) {
-    SiteBuffer r = rec;
-    if (r == null) {
-      return;
-    }
-    if (r.owner != Thread.currentThread()) {
-      r = rebind();
-    }
-    if (r.sample()) {
+    SiteBuffer r = rec == null ? null : sampled();
+    if (r != null) {
       int after = super.size();
       Counter kind = after > before ? Counter.INSERTS : after < before ? Counter.DELETES : Counter.UPDATES;
       r.counters[kind.ordinal()]++;
@@ -1665,18 +1657,24 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return r;
   }
 
-  /** Records an operation's kind and probe if sampling picks it; returns whether it did. */
-  private boolean recordProbe(Counter counter, Metric metric, int probe, int falsePositives) {
+  /** This thread's buffer if sampling picks the current operation, else null ({@link #rec} is set). */
+  private SiteBuffer sampled() {
     SiteBuffer r = rec;
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
-    if (r.sample()) {
-      r.counters[counter.ordinal()]++;
-      r.probe(metric, probe, falsePositives);
-      return true;
+    return r.sample() ? r : null;
+  }
+
+  /** Records an operation's kind and probe if sampling picks it; returns whether it did. */
+  private boolean recordProbe(Counter counter, Metric metric, int probe, int falsePositives) {
+    SiteBuffer r = sampled();
+    if (r == null) {
+      return false;
     }
-    return false;
+    r.counters[counter.ordinal()]++;
+    r.probe(metric, probe, falsePositives);
+    return true;
   }
 
   private void recordTombstones() {
