@@ -663,7 +663,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return false;
     }
     for (Cursor c = new Cursor(); c.advance(); ) {
-      if (Objects.equals(value, c.value)) {
+      if (Objects.equals(value, c.value())) {
         return true;
       }
     }
@@ -1176,8 +1176,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object[] values = new Object[n];
     int i = 0;
     for (Cursor c = new Cursor(); c.advance() && i < n; i++) {
-      keys[i] = c.key;
-      values[i] = c.value;
+      keys[i] = c.key();
+      values[i] = c.value();
     }
     delegating = true;
     tops = null;
@@ -1215,8 +1215,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object[] values = new Object[n];
     int i = 0;
     for (Cursor c = new Cursor(); c.advance() && i < n; i++) {
-      keys[i] = c.key;
-      values[i] = c.value;
+      keys[i] = c.key();
+      values[i] = c.value();
     }
     SiteBuffer r = rec;
     int stamp = writeStamp;
@@ -1908,7 +1908,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int mc = ownModCount;
     for (Cursor c = new Cursor(); c.advance(); ) {
-      action.accept(unmaskNull(c.key), (V) c.value);
+      action.accept(unmaskNull(c.key()), (V) c.value());
       if (mc != ownModCount) {
         break;
       }
@@ -1931,7 +1931,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int mc = ownModCount;
     for (Cursor c = new Cursor(); c.advance(); ) {
-      V nv = function.apply(unmaskNull(c.key), (V) c.value);
+      V nv = function.apply(unmaskNull(c.key()), (V) c.value());
       if (mc != ownModCount) {
         break;
       }
@@ -2038,13 +2038,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int link;
     Overflow of;
     int slot = BUCKET_SIZE;
+    /** The occupied slots of a live bucket not yet returned, one high bit per slot's byte. */
+    long occupied;
     int chainGuard;
     boolean inOld;
+    /**
+     * Where the current entry is: {@code ka[ki]} for an entry of a live bucket, which is read when
+     * it is handed out, so that finding the next entry stores no references; the captured
+     * {@link #key}, {@link #value} and {@link #kaOfEntry} (null for a re-looked-up entry) for an
+     * entry of an old bucket, which grow work may evacuate meanwhile.
+     */
+    boolean entryInOld;
+    int ki;
     Object key;
     Object value;
-    int ki;
     Object[] kaOfEntry;
-    boolean entryInOld;
     long[] taOfEntry;
     int tiOfEntry;
     int slotOfEntry;
@@ -2060,6 +2068,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     /** Moves to the next entry; false at the end. */
     boolean advance() {
+      long m = occupied;
+      if (m != 0) {
+        // The next occupied slot of a live bucket, from its mask, inlined into the caller.
+        occupied = m & (m - 1);
+        ki = (ti << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        return true;
+      }
       try {
         return advance0();
       } catch (RuntimeException e) {
@@ -2067,9 +2082,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
     }
 
+    /** Moves to the next bucket with an entry, and to that entry. */
     private boolean advance0() {
       for (;;) {
+        if (occupied != 0) {
+          return advance();
+        }
         while (slot < BUCKET_SIZE) {
+          // An old bucket, slot by slot: grow work may evacuate it while we walk it.
           int i = slot++;
           long t = ta[ti];
           int s = state(t, i);
@@ -2078,13 +2098,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             value = ka[(ti << 4) + (i << 1) + 1];
             kaOfEntry = ka;
             ki = (ti << 4) + (i << 1);
-            entryInOld = inOld;
             taOfEntry = ta;
             tiOfEntry = ti;
             slotOfEntry = i;
             return true;
           }
-          if (inOld && (s == EVACUATED_X || s == EVACUATED_Y)) {
+          if (s == EVACUATED_X || s == EVACUATED_Y) {
             // Evacuated while we walked this old chain: the live map has the current value.
             Object k = ka[(ti << 4) + (i << 1)];
             Object v = lookupQuiet(k);
@@ -2103,7 +2122,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           ta = of.tops[c];
           ka = of.kv[c];
           link = of.next[c][ti];
-          slot = 0;
+          enterBucket();
           continue;
         }
         if (!nextChain()) {
@@ -2112,9 +2131,23 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
     }
 
+    /**
+     * Starts bucket {@code ti} of {@code ta}: a live bucket is walked by its mask of occupied
+     * slots, taken once (only structural changes, which fail the iterator, change it); an old one
+     * slot by slot.
+     */
+    private void enterBucket() {
+      if (inOld) {
+        slot = 0;
+      } else {
+        slot = BUCKET_SIZE;
+        long t = ta[ti];
+        occupied = ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
+      }
+    }
+
     private boolean nextChain() {
       chainGuard = 0;
-      slot = 0;
       if (o == null) {
         if (nTops == null || ++index >= (1 << nB)) {
           return false;
@@ -2133,11 +2166,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       if (!o.isEvacuated(index)) {
         phase = 0;
         inOld = true;
+        entryInOld = true;
         ta = o.tops;
         ka = o.kv;
         ti = index;
         link = o.next[index];
         of = o.ovf;
+        enterBucket();
       } else {
         phase = 1;
         startNew(index);
@@ -2147,20 +2182,38 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     private void startNew(int bucket) {
       inOld = false;
+      entryInOld = false;
       ta = nTops;
       ka = nKv;
       ti = bucket;
       link = nNext[bucket];
       of = nOvf;
+      enterBucket();
+    }
+
+    /** The current entry's key (masked). */
+    Object key() {
+      return entryInOld ? key : ka[ki];
+    }
+
+    Object value() {
+      return entryInOld ? value : ka[ki + 1];
+    }
+
+    /** The array holding the current entry's slot; null for an entry re-looked-up. */
+    Object[] entryKa() {
+      return entryInOld ? kaOfEntry : ka;
     }
 
     /** Writes a new value for the current entry. */
     void setValue(Object v) {
-      if (kaOfEntry != null && kaOfEntry[ki] == key
+      Object[] a = entryKa();
+      Object k = key();
+      if (a != null && a[ki] == k
           && (!entryInOld || state(taOfEntry[tiOfEntry], slotOfEntry) >= MIN_TOP_HASH)) {
-        kaOfEntry[ki + 1] = v;
+        a[ki + 1] = v;
       } else {
-        setExisting(unmaskNull(key), v);
+        setExisting(unmaskNull(k), v);
       }
       value = v;
     }
@@ -2182,31 +2235,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     boolean hasNext;
     Object lastKey = ABSENT;
     int expectedModCount = ownModCount;
-    Object nextKey;
-    Object nextValue;
-    Object[] nextKa;
-    int nextKi;
-    boolean nextInOld;
-    long[] nextTa;
-    int nextTi;
-    int nextSlot;
 
     HashIterator() {
       step();
     }
 
     final void step() {
+      // The cursor holds the next entry until the following step.
       hasNext = count > 0 && cursor.advance();
-      if (hasNext) {
-        nextKey = cursor.key;
-        nextValue = cursor.value;
-        nextKa = cursor.kaOfEntry;
-        nextKi = cursor.ki;
-        nextInOld = cursor.entryInOld;
-        nextTa = cursor.taOfEntry;
-        nextTi = cursor.tiOfEntry;
-        nextSlot = cursor.slotOfEntry;
-      }
     }
 
     @Override
@@ -2216,19 +2252,25 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     /** Checks for concurrent modification and exhaustion before handing out the next entry. */
     final void checkNext() {
-      if (ownModCount != expectedModCount) {
-        throw new ConcurrentModificationException();
+      if (ownModCount != expectedModCount || !hasNext) {
+        throw nextFailure();
       }
-      if (!hasNext) {
-        throw new NoSuchElementException();
-      }
+    }
+
+    private RuntimeException nextFailure() {
+      return ownModCount != expectedModCount
+          ? new ConcurrentModificationException() : new NoSuchElementException();
     }
 
     final Entry<K, V> nextEntry() {
       checkNext();
-      Entry<K, V> e = new Entry<>(TophashMap.this, nextKey, nextValue, nextKa, nextKi, nextInOld,
-          nextTa, nextTi, nextSlot);
-      lastKey = nextKey;
+      Cursor c = cursor;
+      Object k = c.key();
+      Entry<K, V> e = c.entryInOld
+          ? new OldEntry<>(TophashMap.this, k, c.value, c.kaOfEntry, c.ki, c.taOfEntry,
+              c.tiOfEntry, c.slotOfEntry)
+          : new Entry<>(TophashMap.this, k, c.ka[c.ki + 1], c.ka, c.ki);
+      lastKey = k;
       step();
       return e;
     }
@@ -2248,28 +2290,20 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /** A map entry as iterators return it; {@code setValue} writes through to the map. */
-  static final class Entry<K, V> implements Map.Entry<K, V> {
-    private final TophashMap<K, V> map;
-    private final Object key;
-    private Object value;
-    private final Object[] ka;
-    private final int ki;
-    private final boolean inOld;
-    private final long[] ta;
-    private final int ti;
-    private final int slot;
+  static class Entry<K, V> implements Map.Entry<K, V> {
+    final TophashMap<K, V> map;
+    final Object key;
+    Object value;
+    /** The array and index of the entry's key when it was handed out; null if re-looked-up. */
+    final Object[] ka;
+    final int ki;
 
-    Entry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki, boolean inOld,
-        long[] ta, int ti, int slot) {
+    Entry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki) {
       this.map = map;
       this.key = key;
       this.value = value;
       this.ka = ka;
       this.ki = ki;
-      this.inOld = inOld;
-      this.ta = ta;
-      this.ti = ti;
-      this.slot = slot;
     }
 
     @Override
@@ -2283,11 +2317,16 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return (V) value;
     }
 
+    /** Whether the slot the entry came from still holds it, so that a write there is the map's. */
+    boolean slotHoldsKey() {
+      return ka != null && ka[ki] == key;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public V setValue(V v) {
       V previous = (V) value;
-      if (ka != null && ka[ki] == key && (!inOld || state(ta[ti], slot) >= MIN_TOP_HASH)) {
+      if (slotHoldsKey()) {
         ka[ki + 1] = v;
       } else {
         map.setExisting(getKey(), v);
@@ -2316,11 +2355,34 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /**
+   * An entry handed out from an old bucket during a grow: its slot holds the live entry only
+   * while the bucket is not evacuated.
+   */
+  static final class OldEntry<K, V> extends Entry<K, V> {
+    private final long[] ta;
+    private final int ti;
+    private final int slot;
+
+    OldEntry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki, long[] ta,
+        int ti, int slot) {
+      super(map, key, value, ka, ki);
+      this.ta = ta;
+      this.ti = ti;
+      this.slot = slot;
+    }
+
+    @Override
+    boolean slotHoldsKey() {
+      return super.slotHoldsKey() && state(ta[ti], slot) >= MIN_TOP_HASH;
+    }
+  }
+
   final class KeyIterator extends HashIterator<K> {
     @Override
     public K next() {
       checkNext();
-      Object k = nextKey;
+      Object k = cursor.key();
       lastKey = k;
       step();
       return unmaskNull(k);
@@ -2332,8 +2394,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     @SuppressWarnings("unchecked")
     public V next() {
       checkNext();
-      Object v = nextValue;
-      lastKey = nextKey;
+      Cursor c = cursor;
+      Object v = c.value();
+      lastKey = c.key();
       step();
       return (V) v;
     }
@@ -2509,7 +2572,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     HashMap<Object, Object> m = new HashMap<>(Math.max(16, (int) (count / 0.75f) + 1));
     for (Cursor c = new Cursor(); c.advance(); ) {
-      m.put(unmaskNull(c.key), c.value);
+      m.put(unmaskNull(c.key()), c.value());
     }
     return m;
   }
