@@ -617,12 +617,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
         SiteBuffer r = rec;
         if (r == null || r.skipUnsampled()) {
-          return ABSENT; // nothing to record: no need to walk the chain as Go would
+          return ABSENT;
         }
-        if (rest != 0 && count != 0) {
+        if (count != 0) {
           recordFastMiss(rest);
           return ABSENT;
-        } // else recorded as Go's lookup records it
+        } // else recorded as Go's lookup of an empty map records it
       }
       // The rest of Go's lookup, out of line: scan's bytecode is above HotSpot's FreqInlineSize
       // (325), so it is never inlined here and this method's compiled code stays small enough
@@ -639,9 +639,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     recordProbe(counter, metric, ((i & 15) >>> 1) + 1, 0);
   }
 
-  /** Records a miss of {@link #find} ended by the first emptyRest slot of {@code rest}. */
+  /**
+   * Records a miss of {@link #find} proven by the main bucket: at its first emptyRest slot (the
+   * lowest mark of {@code rest}), or, for a full bucket whose overflow filter lacks the tophash,
+   * after its 8 slots, with the chain not walked.
+   */
   private void recordFastMiss(long rest) {
-    recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS, (Long.numberOfTrailingZeros(rest) >>> 3) + 1, 0);
+    int probe = (Long.numberOfTrailingZeros(rest) >>> 3) + (int) ((rest | -rest) >>> 63);
+    recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS, probe, 0);
   }
 
   @Override

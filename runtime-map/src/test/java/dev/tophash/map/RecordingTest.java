@@ -134,6 +134,40 @@ class RecordingTest {
   }
 
   @Test
+  void missesOfAFullBucketWalkTheChainOnlyWhenItsFilterHasTheTophash() {
+    int site = newSite();
+    TophashMap<Object, Object> m = new TophashMap<>(100, site); // B = 4: no grow
+    for (int i = 0; i < 20; i++) {
+      m.put(new HashedKey(i, 77), i); // one chain: 8 + 8 + 4
+    }
+    Object chained = new HashedKey(-1, 77); // same bucket and tophash as the 20 keys
+    int bucket = m.bucketOf(chained);
+    int top = TophashMap.tophash(m.hash(chained));
+    Object ruledOut = null; // same bucket, a tophash outside the chain's filter
+    for (int h = 0; ruledOut == null; h++) {
+      HashedKey k = new HashedKey(-2, h);
+      if (m.bucketOf(k) == bucket && (TophashMap.tophash(m.hash(k)) & 63) != (top & 63)) {
+        ruledOut = k;
+      }
+    }
+    SiteSnapshot before = snapshotOf(site);
+    assertNull(m.get(chained));
+    assertNull(m.get(ruledOut));
+    SiteSnapshot after = snapshotOf(site);
+    Histogram probes = after.histogram(Metric.PROBE_MISS);
+    Histogram falsePositives = after.histogram(Metric.FALSEPOS_MISS);
+    assertEquals(0, before.histogram(Metric.PROBE_MISS).getTotalCount());
+    // The filter has the tophash: Go's walk of all 20 keys (all false positives) to the
+    // emptyRest slot after them, slot 5 of the third bucket.
+    assertEquals(1, probes.getCountAtValue(21));
+    assertEquals(1, falsePositives.getCountAtValue(20));
+    // The filter lacks it: the main bucket's 8 slots prove the miss, the chain is not walked.
+    assertEquals(1, probes.getCountAtValue(8));
+    assertEquals(1, falsePositives.getCountAtValue(0));
+    assertEquals(2, probes.getTotalCount());
+  }
+
+  @Test
   void tombstonesAfterKnownDeletes() {
     int site = newSite();
     TophashMap<Integer, Integer> m = new TophashMap<>(1000, site);
