@@ -20,11 +20,28 @@ final class SiteBuffer {
   static final int SMALL = 32;
   static final int PROBE_METRICS = 10;
   static final int LEVELS = 64;
+  /** From a probe metric's values in {@link #probes} to its false-positive metric's. */
+  static final int FALSE_POSITIVE_ROWS = 5 * SMALL;
+  /** A row of {@link #fast}: probe lengths 0 to 8. */
+  static final int FAST_ROW = 9;
+  /** Lookups that found their key in the main bucket's first tophash match. */
+  static final int FAST_HIT = 0;
+  /** Lookups that the main bucket proved absent. */
+  static final int FAST_MISS = FAST_ROW;
+  /** Updates of the main bucket's first tophash match. */
+  static final int FAST_UPDATE = 2 * FAST_ROW;
 
   final Thread owner;
   final SiteRecorder site;
   /** [metric ordinal * SMALL + value] for the probe metrics; read with unsigned deltas. */
   final int[] probes = new int[PROBE_METRICS * SMALL];
+  /**
+   * The fast paths' observations, which resolve in the main bucket with no false positive:
+   * [{@link #FAST_HIT}, {@link #FAST_MISS} or {@link #FAST_UPDATE} + probe length 0..8], one
+   * increment for the operation's count, its probe length and its zero false positives alike
+   * (the reader derives all three); read with unsigned deltas.
+   */
+  final int[] fast = new int[3 * FAST_ROW];
   /** Indexed by Counter ordinal. */
   final long[] counters = new long[Counter.values().length];
   /** Per-map level moves: [level] for peak size (log2) and B; signed. */
@@ -73,7 +90,7 @@ final class SiteBuffer {
     } else {
       event(slots, probeLength);
     }
-    int fbase = base + 5 * SMALL;
+    int fbase = base + FALSE_POSITIVE_ROWS;
     if (falsePositives < SMALL) {
       probes[fbase + falsePositives]++;
     } else {

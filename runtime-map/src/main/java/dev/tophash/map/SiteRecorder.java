@@ -39,6 +39,7 @@ final class SiteRecorder {
   private static final class Seen {
     final SiteBuffer buffer;
     final int[] probes = new int[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
+    final int[] fast = new int[3 * SiteBuffer.FAST_ROW];
     final long[] counters = new long[Counter.values().length];
     final int[] peak = new int[SiteBuffer.LEVELS];
     final int[] b = new int[SiteBuffer.LEVELS];
@@ -156,8 +157,23 @@ final class SiteRecorder {
       long delta = Integer.toUnsignedLong(now - s.probes[i]);
       if (delta != 0) {
         s.probes[i] = now;
-        totalProbes[i] += delta;
-        intervalProbes[i] += delta;
+        addProbes(i, delta);
+      }
+    }
+    int[] fast = b.fast;
+    for (int i = 0; i < fast.length; i++) {
+      int now = fast[i];
+      long delta = Integer.toUnsignedLong(now - s.fast[i]);
+      if (delta != 0) {
+        s.fast[i] = now;
+        int kind = i / SiteBuffer.FAST_ROW;
+        Metric slots = kind == 0 ? Metric.PROBE_HIT : kind == 1 ? Metric.PROBE_MISS : Metric.PROBE_UPDATE;
+        int base = slots.ordinal() * SiteBuffer.SMALL;
+        addProbes(base + i % SiteBuffer.FAST_ROW, delta); // the probe length
+        addProbes(base + SiteBuffer.FALSE_POSITIVE_ROWS, delta); // no false positive
+        int counter = (kind == 2 ? Counter.UPDATES : Counter.LOOKUPS).ordinal();
+        totalCounters[counter] += delta;
+        intervalCounters[counter] += delta;
       }
     }
     long[] counters = b.counters;
@@ -187,6 +203,11 @@ final class SiteRecorder {
         eventsOf(intervalEvents, m).add(h);
       }
     }
+  }
+
+  private void addProbes(int i, long delta) {
+    totalProbes[i] += delta;
+    intervalProbes[i] += delta;
   }
 
   private static Histogram eventsOf(EnumMap<Metric, Histogram> events, Metric m) {

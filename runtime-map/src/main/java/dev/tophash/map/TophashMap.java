@@ -608,7 +608,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         Object k2 = ka[i];
         if (k2 == k || k.equals(k2)) {
           if (rec != null) {
-            recordFirstMatch(Counter.LOOKUPS, Metric.PROBE_HIT, i);
+            recordFirstMatch(SiteBuffer.FAST_HIT, i);
           }
           return ka[i + 1];
         }
@@ -634,9 +634,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  /** Records a fast path's operation resolved at key index {@code i} of a main bucket's kv run. */
-  private void recordFirstMatch(Counter counter, Metric metric, int i) {
-    recordProbe(counter, metric, ((i & 15) >>> 1) + 1, 0);
+  /**
+   * Records a fast path's operation ({@link SiteBuffer#FAST_HIT} or {@link SiteBuffer#FAST_UPDATE})
+   * resolved at key index {@code i} of a main bucket's kv run.
+   */
+  private void recordFirstMatch(int kind, int i) {
+    SiteBuffer r = sampled();
+    if (r != null) {
+      r.fast[kind + ((i & 15) >>> 1) + 1]++;
+    }
   }
 
   /**
@@ -645,8 +651,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * after its 8 slots, with the chain not walked.
    */
   private void recordFastMiss(long rest) {
-    int probe = (Long.numberOfTrailingZeros(rest) >>> 3) + (int) ((rest | -rest) >>> 63);
-    recordProbe(Counter.LOOKUPS, Metric.PROBE_MISS, probe, 0);
+    SiteBuffer r = sampled();
+    if (r != null) {
+      int probe = (Long.numberOfTrailingZeros(rest) >>> 3) + (int) ((rest | -rest) >>> 63);
+      r.fast[SiteBuffer.FAST_MISS + probe]++;
+    }
   }
 
   @Override
@@ -719,7 +728,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             Object previous = ka[i + 1];
             ka[i + 1] = value;
             if (rec != null) {
-              recordFirstMatch(Counter.UPDATES, Metric.PROBE_UPDATE, i);
+              recordFirstMatch(SiteBuffer.FAST_UPDATE, i);
             }
             endWrite(stamp);
             return (V) previous;
