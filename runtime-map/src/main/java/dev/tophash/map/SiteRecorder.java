@@ -151,21 +151,15 @@ final class SiteRecorder {
 
   private void fold(Seen s) {
     SiteBuffer b = s.buffer;
-    int[] probes = b.probes;
-    for (int i = 0; i < probes.length; i++) {
-      int now = probes[i];
-      long delta = Integer.toUnsignedLong(now - s.probes[i]);
+    for (int i = 0; i < b.probes.length; i++) {
+      long delta = take(b.probes, s.probes, i);
       if (delta != 0) {
-        s.probes[i] = now;
         addProbes(i, delta);
       }
     }
-    int[] fast = b.fast;
-    for (int i = 0; i < fast.length; i++) {
-      int now = fast[i];
-      long delta = Integer.toUnsignedLong(now - s.fast[i]);
+    for (int i = 0; i < b.fast.length; i++) {
+      long delta = take(b.fast, s.fast, i);
       if (delta != 0) {
-        s.fast[i] = now;
         int kind = i / SiteBuffer.FAST_ROW;
         Metric slots = kind == 0 ? Metric.PROBE_HIT : kind == 1 ? Metric.PROBE_MISS : Metric.PROBE_UPDATE;
         int base = slots.ordinal() * SiteBuffer.SMALL;
@@ -203,6 +197,14 @@ final class SiteRecorder {
         eventsOf(intervalEvents, m).add(h);
       }
     }
+  }
+
+  /** How much a writer's int counter grew since the reader last took it (unsigned: it may wrap). */
+  private static long take(int[] live, int[] seen, int i) {
+    int now = live[i];
+    long delta = Integer.toUnsignedLong(now - seen[i]);
+    seen[i] = now;
+    return delta;
   }
 
   private void addProbes(int i, long delta) {
