@@ -26,10 +26,13 @@ public final class AtomicFiles {
 
   /** Writes UTF-8 text to {@code file} through a temporary file and an atomic rename. */
   public static void writeText(Path file, Body<Writer> body) throws IOException {
-    writeBytes(file, out -> {
-      Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
-      body.writeTo(w);
-      w.flush();
+    writeBytes(file, new Body<OutputStream>() {
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+        body.writeTo(w);
+        w.flush();
+      }
     });
   }
 

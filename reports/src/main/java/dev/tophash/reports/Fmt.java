@@ -5,12 +5,29 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Number, time and unit formatting for the text and compare reports; always {@link Locale#US}. */
+/**
+ * Number, time and unit formatting for the text and compare reports; always {@link Locale#US}.
+ *
+ * <p>Times and whole numbers are written by hand rather than through {@link DateTimeFormatter}
+ * and {@link String#format}: the report at a JVM's exit would otherwise load and initialise
+ * java.time's formatting (some sixty classes) and {@link java.util.Formatter} with its regular
+ * expression just for the header of an empty report. Fractions still go through
+ * {@link #f}, whose rounding they must match.
+ */
 public final class Fmt {
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+  /** Decimals of up to 15 significant digits survive a round trip through a {@code double}. */
+  private static final long FIFTEEN_DIGITS = 1_000_000_000_000_000L;
+  /** Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar java.time uses. */
+  private static final long DAYS_MARCH_0000_TO_1970 = 719_468L;
 
   private Fmt() {}
+
+  /** The formatter for years the hand-written {@link #time} does not cover (before 1970, after 9999). */
+  private static final class Wide {
+    static final DateTimeFormatter TIME = DateTimeFormatter
+        .ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'", Locale.US).withZone(ZoneOffset.UTC);
+  }
 
   /** {@code String.format} with {@link Locale#US}. */
   public static String f(String format, Object... args) {
@@ -19,18 +36,81 @@ public final class Fmt {
 
   /** An epoch-millis instant as {@code 2026-11-22 22:00:00.000 UTC}, or "-" for 0. */
   public static String time(long epochMillis) {
-    return epochMillis <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(epochMillis));
+    if (epochMillis <= 0) {
+      return "-";
+    }
+    long days = epochMillis / MILLIS_PER_DAY;
+    int ms = (int) (epochMillis % MILLIS_PER_DAY);
+    // the civil date of a day number, counted in 400-year eras of years that start in March
+    // (so that the leap day ends a year), as in Howard Hinnant's civil_from_days
+    long z = days + DAYS_MARCH_0000_TO_1970;
+    long era = z / 146_097;
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year > 9999) {
+      return Wide.TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+    StringBuilder sb = new StringBuilder(27);
+    digits(sb, year, 4).append('-');
+    digits(sb, month, 2).append('-');
+    digits(sb, day, 2).append(' ');
+    digits(sb, ms / 3_600_000, 2).append(':');
+    digits(sb, ms / 60_000 % 60, 2).append(':');
+    digits(sb, ms / 1000 % 60, 2).append('.');
+    digits(sb, ms % 1000, 3).append(" UTC");
+    return sb.toString();
   }
 
-  /** A count with thousands separators ({@code 1,234,567}). */
+  /** Appends the non-negative {@code v} zero-padded to {@code width} digits. */
+  private static StringBuilder digits(StringBuilder sb, long v, int width) {
+    String s = Long.toString(v);
+    for (int i = s.length(); i < width; i++) {
+      sb.append('0');
+    }
+    return sb.append(s);
+  }
+
+  /** A count with thousands separators ({@code 1,234,567}), as {@code %,d} writes it. */
   public static String count(long n) {
-    return f("%,d", n);
+    String digits = Long.toString(n);
+    int start = n < 0 ? 1 : 0;
+    int len = digits.length() - start;
+    if (len <= 3) {
+      return digits;
+    }
+    StringBuilder sb = new StringBuilder(digits.length() + len / 3);
+    sb.append(digits, 0, start);
+    int first = len % 3 == 0 ? 3 : len % 3;
+    sb.append(digits, start, start + first);
+    for (int i = start + first; i < digits.length(); i += 3) {
+      sb.append(',').append(digits, i, i + 3);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A duration in milliseconds as seconds with three decimals: what {@code %.3f} writes for
+   * {@code millis / 1000.0}. Below 10^15 ms (some 31,000 years) the quotient has at most 15
+   * significant digits, so it is that double's shortest decimal form and its digits are written
+   * directly; beyond, the formatter rounds.
+   */
+  public static String seconds3(long millis) {
+    if (millis < 0 || millis >= FIFTEEN_DIGITS) {
+      return f("%.3f", millis / 1000.0);
+    }
+    StringBuilder sb = new StringBuilder().append(millis / 1000).append('.');
+    return digits(sb, millis % 1000, 3).toString();
   }
 
   /** A count in at most 6 characters: {@code 999}, {@code 12,345} up to 99,999, then {@code 1.23M}. */
   public static String shortCount(long n) {
     if (Math.abs(n) < 100_000) {
-      return f("%,d", n);
+      return count(n);
     }
     String[] suffix = {"k", "M", "G", "T", "P"};
     double v = n;

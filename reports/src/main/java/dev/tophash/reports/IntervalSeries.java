@@ -91,9 +91,17 @@ public final class IntervalSeries {
     if (h.getTotalCount() == 0) {
       return;
     }
-    bySite.computeIfAbsent(key, k -> new EnumMap<>(Metric.class))
-        .computeIfAbsent(m, k -> new ArrayList<>())
-        .add(new Point(endSec, h.getTotalCount(), h.getValueAtPercentile(50),
+    EnumMap<Metric, List<Point>> metrics = bySite.get(key);
+    if (metrics == null) {
+      metrics = new EnumMap<>(Metric.class);
+      bySite.put(key, metrics);
+    }
+    List<Point> points = metrics.get(m);
+    if (points == null) {
+      points = new ArrayList<>();
+      metrics.put(m, points);
+    }
+    points.add(new Point(endSec, h.getTotalCount(), h.getValueAtPercentile(50),
             h.getValueAtPercentile(99), h.getMaxValue()));
   }
 

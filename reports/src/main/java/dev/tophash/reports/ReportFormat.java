@@ -5,6 +5,8 @@ import dev.tophash.reports.html.HtmlReport;
 import dev.tophash.reports.json.JsonReport;
 import dev.tophash.reports.text.SummaryText;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.file.Path;
 
 /**
@@ -20,21 +22,36 @@ public enum ReportFormat {
   TEXT("summary.txt") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
-      AtomicFiles.writeText(target, w -> w.write(summary));
+      AtomicFiles.writeText(target, new AtomicFiles.Body<Writer>() {
+        @Override
+        public void writeTo(Writer w) throws IOException {
+          w.write(summary);
+        }
+      });
     }
   },
   /** {@code report.json}: everything, histograms whole. */
   JSON("report.json") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
-      AtomicFiles.writeBytes(target, out -> JsonReport.write(report, out));
+      AtomicFiles.writeBytes(target, new AtomicFiles.Body<OutputStream>() {
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+          JsonReport.write(report, out);
+        }
+      });
     }
   },
   /** {@code report.html}: one self-contained page. */
   HTML("report.html") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
-      AtomicFiles.writeText(target, w -> HtmlReport.writeReport(report, summary, w));
+      AtomicFiles.writeText(target, new AtomicFiles.Body<Writer>() {
+        @Override
+        public void writeTo(Writer w) throws IOException {
+          HtmlReport.writeReport(report, summary, w);
+        }
+      });
     }
   },
   /** {@code hgrm/}: one percentile distribution per site and metric. */

@@ -5,6 +5,7 @@ import dev.tophash.reports.text.SummaryText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
@@ -24,11 +25,18 @@ public final class ReportWriter {
   /** The interval log's name inside a report directory (see {@link ReportFormat} for the rest). */
   public static final String HLOG = "intervals.hlog";
 
-  /** The helper threads of the plain overloads: daemons, so a hung write never holds the JVM. */
-  private static final ThreadFactory DAEMONS = r -> {
-    Thread t = new Thread(r, "tophash-report-writer");
-    t.setDaemon(true);
-    return t;
+  /**
+   * The helper threads of the plain overloads: daemons, so a hung write never holds the JVM.
+   * (Here and below, classes rather than lambdas: at a JVM's exit each lambda costs a class
+   * spun through {@code java.lang.invoke}.)
+   */
+  private static final ThreadFactory DAEMONS = new ThreadFactory() {
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "tophash-report-writer");
+      t.setDaemon(true);
+      return t;
+    }
   };
 
   private ReportWriter() {}
@@ -64,9 +72,12 @@ public final class ReportWriter {
       throw new IOException("cannot create report directory " + dir + ": "
           + AtomicFiles.describe(e), e);
     }
-    FutureTask<Void> side = new FutureTask<>(() -> {
-      writeInOrder(report, null, dir, ReportFormat.JSON, ReportFormat.HGRM);
-      return null;
+    FutureTask<Void> side = new FutureTask<>(new Callable<Void>() {
+      @Override
+      public Void call() throws FormatFailure {
+        writeInOrder(report, null, dir, ReportFormat.JSON, ReportFormat.HGRM);
+        return null;
+      }
     });
     Thread helper;
     try {

@@ -85,15 +85,25 @@ public final class SiteAnalysis {
   public static List<SiteAnalysis> ranked(ProfileSnapshot snapshot) {
     List<SiteAnalysis> list = new ArrayList<>();
     for (SiteSnapshot s : snapshot.sites()) {
-      SiteAnalysis a = new SiteAnalysis(s);
-      if (a.active()) {
-        list.add(a);
+      if (active(s)) {
+        list.add(new SiteAnalysis(s));
       }
     }
-    list.sort(Comparator.comparingDouble(SiteAnalysis::costNanos).reversed()
-        .thenComparing(a -> a.site().site().key()));
+    list.sort(BY_COST);
     return list;
   }
+
+  /**
+   * Most costly first, ties by site key. A class rather than a chain of comparator lambdas: the
+   * report at a JVM's exit would spin a class for each.
+   */
+  private static final Comparator<SiteAnalysis> BY_COST = new Comparator<SiteAnalysis>() {
+    @Override
+    public int compare(SiteAnalysis a, SiteAnalysis b) {
+      int c = Double.compare(b.costNanos(), a.costNanos());
+      return c != 0 ? c : a.site().site().key().compareTo(b.site().site().key());
+    }
+  };
 
   /** The site. */
   public SiteSnapshot site() { return site; }
@@ -136,6 +146,11 @@ public final class SiteAnalysis {
 
   /** Whether anything at all was recorded. */
   public boolean active() {
+    return active(site);
+  }
+
+  /** Whether anything at all was recorded at {@code site}. */
+  private static boolean active(SiteSnapshot site) {
     if (site.counter(Counter.MAPS) > 0) {
       return true;
     }

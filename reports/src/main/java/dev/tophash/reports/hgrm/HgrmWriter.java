@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.zip.CRC32;
 import org.HdrHistogram.Histogram;
 
@@ -39,7 +38,7 @@ public final class HgrmWriter {
       deleteTree(staging);
       Files.createDirectories(staging);
       StringBuilder index = new StringBuilder("# file\tsite key\tmetric\tunit\n");
-      PercentileText distribution = new PercentileText(TICKS);
+      PercentileText distribution = null; // made for the first file: it sets up a Formatter
       StringBuilder text = new StringBuilder();
       for (SiteSnapshot s : report.sites()) {
         for (Metric m : Metric.values()) {
@@ -51,6 +50,9 @@ public final class HgrmWriter {
           index.append(name).append('\t').append(s.site().key()).append('\t').append(m.tag())
               .append('\t').append(m.unit()).append('\n');
           text.setLength(0);
+          if (distribution == null) {
+            distribution = new PercentileText(TICKS);
+          }
           distribution.append(h, text);
           Files.writeString(staging.resolve(name), text, StandardCharsets.UTF_8);
         }
@@ -102,6 +104,7 @@ public final class HgrmWriter {
     }
     CRC32 crc = new CRC32();
     crc.update(siteKey.getBytes(StandardCharsets.UTF_8));
-    return stem + "-" + String.format(Locale.US, "%08x", crc.getValue()) + "." + m.tag() + ".hgrm";
+    String hex = Long.toHexString(crc.getValue()); // what %08x writes, without a Formatter
+    return stem + "-" + "00000000".substring(hex.length()) + hex + "." + m.tag() + ".hgrm";
   }
 }

@@ -267,8 +267,11 @@ public final class HtmlReport {
     for (Group grp : Group.values()) {
       List<Metric> present = new ArrayList<>();
       for (Metric m : grp.metrics) {
-        if (series.points(key, m).stream().anyMatch(p -> p.max() > 0)) {
-          present.add(m);
+        for (IntervalSeries.Point p : series.points(key, m)) {
+          if (p.max() > 0) {
+            present.add(m);
+            break;
+          }
         }
       }
       if (present.isEmpty()) {

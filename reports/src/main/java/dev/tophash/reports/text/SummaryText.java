@@ -66,10 +66,10 @@ public final class SummaryText {
     kv(out, "options", run.options.isEmpty() ? "-" : run.options);
     long dur = run.endEpochMillis - run.startEpochMillis;
     kv(out, "ran", Fmt.time(run.startEpochMillis) + " to " + Fmt.time(run.endEpochMillis)
-        + (dur >= 0 && run.startEpochMillis > 0 ? Fmt.f(" (%.3f s)", dur / 1000.0) : ""));
-    kv(out, "classes", Fmt.f("%s rewritten, %s skipped, %s failed; %s sites rewritten",
-        Fmt.count(run.classesRewritten), Fmt.count(run.classesSkipped),
-        Fmt.count(run.classesFailed), Fmt.count(run.sitesRewritten)));
+        + (dur >= 0 && run.startEpochMillis > 0 ? " (" + Fmt.seconds3(dur) + " s)" : ""));
+    kv(out, "classes", Fmt.count(run.classesRewritten) + " rewritten, "
+        + Fmt.count(run.classesSkipped) + " skipped, " + Fmt.count(run.classesFailed)
+        + " failed; " + Fmt.count(run.sitesRewritten) + " sites rewritten");
     long maps = 0;
     long tracked = 0;
     long ops = 0;
@@ -79,14 +79,14 @@ public final class SummaryText {
       ops += s.counter(Counter.LOOKUPS) + s.counter(Counter.INSERTS) + s.counter(Counter.UPDATES)
           + s.counter(Counter.DELETES) + s.counter(Counter.DELETE_MISSES);
     }
-    kv(out, "sites", Fmt.f("%s seen, %s active", Fmt.count(snap.sites().size()),
-        Fmt.count(ranked.size())));
-    kv(out, "maps", Fmt.f("%s allocated, %s tracked", Fmt.count(maps), Fmt.count(tracked)));
+    kv(out, "sites", Fmt.count(snap.sites().size()) + " seen, " + Fmt.count(ranked.size())
+        + " active");
+    kv(out, "maps", Fmt.count(maps) + " allocated, " + Fmt.count(tracked) + " tracked");
     kv(out, "operations", Fmt.count(ops) + " (lookups, inserts, updates, deletes)");
     kv(out, "sampling", snap.opSample() == 1 && snap.mapSample() == 1
         ? "every operation of every map"
-        : Fmt.f("1 in %d operations of 1 in %d maps per site; figures are of recorded ones",
-            snap.opSample(), snap.mapSample()));
+        : "1 in " + snap.opSample() + " operations of 1 in " + snap.mapSample()
+            + " maps per site; figures are of recorded ones");
     for (RunInfo m : run.members) {
       kv(out, "member", m.jvm + (m.pid > 0 ? ", pid " + m.pid : "") + ", impl=" + m.impl + ", "
           + Fmt.time(m.startEpochMillis) + " to " + Fmt.time(m.endEpochMillis)
@@ -108,12 +108,12 @@ public final class SummaryText {
 
   private static void costRule(StringBuilder out) {
     out.append('\n');
-    out.append(Fmt.wrap(Fmt.f("Sites are ranked by estimated cost: %d ns per tophash slot "
-            + "examined + %d ns per failed equals call (false positive) + the measured ns of "
-            + "evacuation steps, grow starts, HashMap resizes and the operations of maps that "
-            + "switched to HashMap's tree bins after hash flooding. Tombstones are not priced "
-            + "apart: they show up as longer probes.", SiteAnalysis.NS_PER_SLOT,
-        SiteAnalysis.NS_PER_FALSE_POSITIVE), WIDTH, "", ""));
+    out.append(Fmt.wrap("Sites are ranked by estimated cost: " + SiteAnalysis.NS_PER_SLOT
+        + " ns per tophash slot examined + " + SiteAnalysis.NS_PER_FALSE_POSITIVE
+        + " ns per failed equals call (false positive) + the measured ns of evacuation steps, "
+        + "grow starts, HashMap resizes and the operations of maps that switched to HashMap's "
+        + "tree bins after hash flooding. Tombstones are not priced apart: they show up as "
+        + "longer probes.", WIDTH, "", ""));
   }
 
   private static void ranking(StringBuilder out, List<SiteAnalysis> ranked, int seen) {
@@ -145,7 +145,8 @@ public final class SummaryText {
       out.append(line).append(shortKey(s.site().key(), WIDTH - line.length())).append('\n');
     }
     if (ranked.size() > shown) {
-      out.append(Fmt.f("  ... and %d more active sites (see report.json)%n", ranked.size() - shown));
+      out.append("  ... and ").append(ranked.size() - shown)
+          .append(" more active sites (see report.json)").append(System.lineSeparator());
     }
   }
 
@@ -168,22 +169,22 @@ public final class SummaryText {
     if (!where.isEmpty()) {
       out.append(Fmt.wrap(String.join(", ", where), WIDTH, ind, ind));
     }
-    out.append(Fmt.wrap(Fmt.f("maps %s (tracked %s); lookups %s, inserts %s, updates %s, "
-            + "deletes %s, delete misses %s, clears %s",
-        c(s, Counter.MAPS), c(s, Counter.MAPS_TRACKED), c(s, Counter.LOOKUPS),
-        c(s, Counter.INSERTS), c(s, Counter.UPDATES), c(s, Counter.DELETES),
-        c(s, Counter.DELETE_MISSES), c(s, Counter.CLEARS)), WIDTH, ind, ind));
-    out.append(Fmt.wrap(Fmt.f("grows %s doubling + %s same-size, overflow buckets %s, "
-            + "resizes %s, concurrent writes %s, long probes %s",
-        c(s, Counter.DOUBLING_GROWS), c(s, Counter.SAME_SIZE_GROWS),
-        c(s, Counter.OVERFLOW_BUCKETS), c(s, Counter.RESIZES), c(s, Counter.CONCURRENT_WRITES),
-        c(s, Counter.LONG_PROBES)), WIDTH, ind, ind));
+    out.append(Fmt.wrap("maps " + c(s, Counter.MAPS) + " (tracked " + c(s, Counter.MAPS_TRACKED)
+        + "); lookups " + c(s, Counter.LOOKUPS) + ", inserts " + c(s, Counter.INSERTS)
+        + ", updates " + c(s, Counter.UPDATES) + ", deletes " + c(s, Counter.DELETES)
+        + ", delete misses " + c(s, Counter.DELETE_MISSES) + ", clears " + c(s, Counter.CLEARS),
+        WIDTH, ind, ind));
+    out.append(Fmt.wrap("grows " + c(s, Counter.DOUBLING_GROWS) + " doubling + "
+        + c(s, Counter.SAME_SIZE_GROWS) + " same-size, overflow buckets "
+        + c(s, Counter.OVERFLOW_BUCKETS) + ", resizes " + c(s, Counter.RESIZES)
+        + ", concurrent writes " + c(s, Counter.CONCURRENT_WRITES) + ", long probes "
+        + c(s, Counter.LONG_PROBES), WIDTH, ind, ind));
     String treeBins = a.delegatedNanos() == 0 ? ""
         : " + operations in HashMap's tree bins " + Fmt.nanos(a.delegatedNanos());
-    out.append(Fmt.wrap(Fmt.f("cost %s = probes %s + false positives %s + pauses %s%s",
-        Fmt.nanos(a.costNanos()), Fmt.nanos(a.probeSlots() * SiteAnalysis.NS_PER_SLOT),
-        Fmt.nanos(a.falsePositives() * SiteAnalysis.NS_PER_FALSE_POSITIVE),
-        Fmt.nanos(a.pauseNanos()), treeBins), WIDTH, ind, ind));
+    out.append(Fmt.wrap("cost " + Fmt.nanos(a.costNanos()) + " = probes "
+        + Fmt.nanos(a.probeSlots() * SiteAnalysis.NS_PER_SLOT) + " + false positives "
+        + Fmt.nanos(a.falsePositives() * SiteAnalysis.NS_PER_FALSE_POSITIVE) + " + pauses "
+        + Fmt.nanos(a.pauseNanos()) + treeBins, WIDTH, ind, ind));
     StringBuilder table = new StringBuilder();
     for (Metric m : Metric.values()) {
       Histogram h = s.histogram(m);
