@@ -19,6 +19,17 @@ final class Overflow {
   /** Overflow buckets handed out so far. */
   int used;
 
+  /**
+   * The empty store shared by small arrays (no preallocated spares) until their first overflow
+   * bucket, when the map replaces it with its own: never allocated from, never written.
+   */
+  static final Overflow NONE = new Overflow(0);
+
+  /** The overflow store a new array of 2^b main buckets starts with. */
+  static Overflow forArray(int b) {
+    return preallocatedFor(b) == 0 ? NONE : new Overflow(b);
+  }
+
   Overflow(int b) {
     this.preallocated = preallocatedFor(b);
     this.shift = Math.max(2, Math.min(10, b - 4));

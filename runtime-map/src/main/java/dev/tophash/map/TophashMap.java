@@ -348,9 +348,46 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int n = 1 << bb;
     tops = new long[n];
     kv = new Object[n << 4];
-    next = new int[n];
-    filters = new long[n];
-    ovf = new Overflow(bb);
+    next = linksFor(bb);
+    filters = filtersFor(bb);
+    ovf = Overflow.forArray(bb);
+  }
+
+  /**
+   * The largest B whose table starts with the shared, all-zero {@link #NO_LINKS} and
+   * {@link #NO_FILTERS} and the shared empty {@link Overflow#NONE}: Go preallocates no overflow
+   * bucket below B = 4, and most small maps never take one, so a small table is two arrays, not
+   * six objects. The first overflow bucket of a generation gives it arrays of its own
+   * ({@link #newOverflow}); nothing writes to the shared ones.
+   */
+  static final int SHARED_MAX_B = 3;
+  private static final int[][] NO_LINKS = new int[SHARED_MAX_B + 1][];
+  private static final long[][] NO_FILTERS = new long[SHARED_MAX_B + 1][];
+
+  static {
+    for (int bb = 0; bb <= SHARED_MAX_B; bb++) {
+      NO_LINKS[bb] = new int[1 << bb];
+      NO_FILTERS[bb] = new long[1 << bb];
+    }
+  }
+
+  /** The overflow links of a new array of 2^bb buckets: the shared empty ones while bb is small. */
+  private static int[] linksFor(int bb) {
+    return bb <= SHARED_MAX_B ? NO_LINKS[bb] : new int[1 << bb];
+  }
+
+  private static long[] filtersFor(int bb) {
+    return bb <= SHARED_MAX_B ? NO_FILTERS[bb] : new long[1 << bb];
+  }
+
+  /** Whether {@code a} is one of the shared, never written {@link #NO_LINKS}. */
+  private static boolean shared(int[] a) {
+    return a.length <= 1 << SHARED_MAX_B && a == NO_LINKS[Integer.numberOfTrailingZeros(a.length)];
+  }
+
+  private static boolean shared(long[] a) {
+    return a.length <= 1 << SHARED_MAX_B
+        && a == NO_FILTERS[Integer.numberOfTrailingZeros(a.length)];
   }
 
   /** The id of the site this map was allocated at ({@link MapSites#UNATTRIBUTED} if none). */
@@ -905,7 +942,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       insTa[insTi] = withState(insTa[insTi], insSlot, top);
       if (insTa != tops) {
-        filters[bucket] |= 1L << top;
+        markOverflowTop(bucket, top);
       }
       int kb = (insTi << 4) + (insSlot << 1);
       insKa[kb] = k;
@@ -1256,13 +1293,27 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** Go's newoverflow: the next spare or a new bucket, linked after bucket {@code id}; returns it. */
   private int newOverflow(int id) {
-    int o = ovf.allocate();
     int n = 1 << b;
+    // Locals throughout: a racing grow may install shared arrays in the fields meanwhile, and
+    // nothing may ever write to those.
+    Overflow of = ovf;
+    int[] na = next;
+    long[] fa = filters;
+    if (of == Overflow.NONE || shared(na) || shared(fa)) {
+      // The generation's first overflow bucket: arrays of its own, allocated before any change.
+      of = of == Overflow.NONE ? new Overflow(b) : of;
+      na = shared(na) ? new int[n] : na;
+      fa = shared(fa) ? new long[n] : fa;
+      ovf = of;
+      next = na;
+      filters = fa;
+    }
+    int o = of.allocate();
     if (id < n) {
-      next[id] = o + 1;
+      na[id] = o + 1;
     } else {
       int p = id - n;
-      ovf.next[ovf.chunk(p)][ovf.within(p)] = o + 1;
+      of.next[of.chunk(p)][of.within(p)] = o + 1;
     }
     incrNoverflow();
     SiteBuffer r = rec;
@@ -1273,6 +1324,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       r.counters[Counter.OVERFLOW_BUCKETS.ordinal()]++;
     }
     return o;
+  }
+
+  /**
+   * Adds {@code top} to the overflow filter of main bucket {@code main}, whose chain has an
+   * overflow bucket, so the filter is the map's own; a shared one, which only a racing grow can
+   * have installed meanwhile, is left alone.
+   */
+  private void markOverflowTop(int main, int top) {
+    long[] fa = filters;
+    if (!shared(fa)) {
+      fa[main] |= 1L << top;
+    }
   }
 
   /** Go's incrnoverflow: exact below B = 16, then with probability 2^-(B-15). */
@@ -1303,9 +1366,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int n = 1 << nb;
     long[] nt = new long[n];
     Object[] nk = new Object[n << 4];
-    int[] nn = new int[n];
-    long[] nf = new long[n];
-    Overflow no = new Overflow(nb);
+    int[] nn = linksFor(nb);
+    long[] nf = filtersFor(nb);
+    Overflow no = Overflow.forArray(nb);
     // Allocation succeeded: from here on nothing can fail.
     if (r != null) {
       long t1 = System.nanoTime();
@@ -1474,7 +1537,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       ka = kv;
       ti = id;
     } else {
-      filters[main] |= 1L << top;
+      markOverflowTop(main, top);
       int o = id - n;
       int c = ovf.chunk(o);
       ta = ovf.tops[c];
@@ -1763,9 +1826,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (tops != null) {
       java.util.Arrays.fill(tops, 0L);
       java.util.Arrays.fill(kv, null);
-      java.util.Arrays.fill(next, 0);
-      java.util.Arrays.fill(filters, 0L);
-      ovf = new Overflow(b);
+      if (shared(next) || shared(filters)) {
+        next = linksFor(b);
+        filters = filtersFor(b);
+      } else {
+        java.util.Arrays.fill(next, 0);
+        java.util.Arrays.fill(filters, 0L);
+      }
+      ovf = Overflow.forArray(b);
     }
     count = 0;
     noverflow = 0;
@@ -2562,9 +2630,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (tops != null) {
       c.tops = tops.clone();
       c.kv = kv.clone();
-      c.next = next.clone();
-      c.filters = filters.clone();
-      c.ovf = ovf.copy();
+      c.next = shared(next) ? next : next.clone();
+      c.filters = shared(filters) ? filters : filters.clone();
+      c.ovf = ovf == Overflow.NONE ? ovf : ovf.copy();
     }
     c.old = old == null ? null : old.copy();
     c.count = count;
@@ -2640,6 +2708,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int n = 1 << b;
     check(tops.length == n && next.length == n && kv.length == n << 4 && filters.length == n,
         "array sizes for B " + b);
+    for (int i = 0; i <= SHARED_MAX_B; i++) {
+      check(java.util.Arrays.equals(NO_LINKS[i], new int[1 << i])
+          && java.util.Arrays.equals(NO_FILTERS[i], new long[1 << i])
+          && Overflow.NONE.used == 0, "a shared empty array or overflow store was written");
+    }
+    check(ovf.used == 0 || ovf != Overflow.NONE && !shared(next) && !shared(filters),
+        "overflow buckets in use with shared arrays");
     int live = 0;
     int tomb = 0;
     int used = ovf.used;
