@@ -100,18 +100,35 @@ final class SiteBuffer {
 
   /** Records a value into an event histogram (cold path). */
   void event(Metric metric, long value) {
-    long stamp = phaser.writerCriticalSectionEnter();
+    long stamp = beginEvents();
     try {
-      Histogram[] a = active;
-      Histogram h = a[metric.ordinal()];
-      if (h == null) {
-        h = SiteSnapshot.newHistogram();
-        a[metric.ordinal()] = h;
-      }
-      h.recordValue(value < 0 ? 0 : value);
+      record(metric, value);
     } finally {
-      phaser.writerCriticalSectionExit(stamp);
+      endEvents(stamp);
     }
+  }
+
+  /**
+   * Enters the writer's critical section for several {@link #record} calls; the returned stamp
+   * must be passed to {@link #endEvents} in a finally block.
+   */
+  long beginEvents() {
+    return phaser.writerCriticalSectionEnter();
+  }
+
+  void endEvents(long stamp) {
+    phaser.writerCriticalSectionExit(stamp);
+  }
+
+  /** Records a value into an event histogram; only between beginEvents and endEvents. */
+  void record(Metric metric, long value) {
+    Histogram[] a = active;
+    Histogram h = a[metric.ordinal()];
+    if (h == null) {
+      h = SiteSnapshot.newHistogram();
+      a[metric.ordinal()] = h;
+    }
+    h.recordValue(value < 0 ? 0 : value);
   }
 
   /** Moves one map from one level to another (levels are log2 peak sizes or B values). */

@@ -1375,10 +1375,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       if (r.owner != Thread.currentThread()) {
         r = rebind();
       }
-      r.event(Metric.GROW_START_NANOS, t1 - t0);
-      r.event(Metric.GROW_OVERFLOW, noverflow);
+      long stamp = r.beginEvents();
+      try {
+        r.record(Metric.GROW_START_NANOS, t1 - t0);
+        r.record(Metric.GROW_OVERFLOW, noverflow);
+        recordTombstones(r);
+      } finally {
+        r.endEvents(stamp);
+      }
       r.counters[(doubling ? Counter.DOUBLING_GROWS : Counter.SAME_SIZE_GROWS).ordinal()]++;
-      recordTombstones();
       if (doubling) {
         SiteBuffer.moveLevel(r.bLevels, b, nb);
       }
@@ -1426,13 +1431,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
-    if (sampled) {
-      r.event(Metric.EVAC_STEP_NANOS, t1 - t0);
-      r.event(Metric.EVAC_RECLAIMED, before - tombstones);
-    }
-    if (old == null) {
-      r.event(Metric.GROW_TOTAL_NANOS, t1 - growStartNanos);
-      r.event(Metric.GROW_WRITES, growWrites);
+    long stamp = r.beginEvents();
+    try {
+      if (sampled) {
+        r.record(Metric.EVAC_STEP_NANOS, t1 - t0);
+        r.record(Metric.EVAC_RECLAIMED, before - tombstones);
+      }
+      if (old == null) {
+        r.record(Metric.GROW_TOTAL_NANOS, t1 - growStartNanos);
+        r.record(Metric.GROW_WRITES, growWrites);
+      }
+    } finally {
+      r.endEvents(stamp);
     }
   }
 
@@ -1759,10 +1769,20 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
+    long stamp = r.beginEvents();
+    try {
+      recordTombstones(r);
+    } finally {
+      r.endEvents(stamp);
+    }
+  }
+
+  /** The tombstone samples, inside the caller's {@link SiteBuffer#beginEvents} section. */
+  private void recordTombstones(SiteBuffer r) {
     int t = tombstones;
-    r.event(Metric.TOMBSTONES, t);
+    r.record(Metric.TOMBSTONES, t);
     int occupied = count + t;
-    r.event(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (t * 1000L) / occupied);
+    r.record(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (t * 1000L) / occupied);
   }
 
   private void raisePeak(int n) {
