@@ -30,6 +30,13 @@ final class SiteBuffer {
   static final int FAST_MISS = FAST_ROW;
   /** Updates of the main bucket's first tophash match. */
   static final int FAST_UPDATE = 2 * FAST_ROW;
+  /** Inserts into a main bucket that proved the key absent. */
+  static final int FAST_INSERT = 3 * FAST_ROW;
+  /** What each row of {@link #fast} counts: its operation and probe-length metric. */
+  static final Counter[] FAST_COUNTERS = {Counter.LOOKUPS, Counter.LOOKUPS, Counter.UPDATES,
+      Counter.INSERTS};
+  static final Metric[] FAST_METRICS = {Metric.PROBE_HIT, Metric.PROBE_MISS, Metric.PROBE_UPDATE,
+      Metric.PROBE_INSERT};
 
   final Thread owner;
   final SiteRecorder site;
@@ -37,11 +44,12 @@ final class SiteBuffer {
   final int[] probes = new int[PROBE_METRICS * SMALL];
   /**
    * The fast paths' observations, which resolve in the main bucket with no false positive:
-   * [{@link #FAST_HIT}, {@link #FAST_MISS} or {@link #FAST_UPDATE} + probe length 0..8], one
+   * [{@link #FAST_HIT}, {@link #FAST_MISS}, {@link #FAST_UPDATE} or {@link #FAST_INSERT} + probe
+   * length 0..8], one
    * increment for the operation's count, its probe length and its zero false positives alike
    * (the reader derives all three); read with unsigned deltas.
    */
-  final int[] fast = new int[3 * FAST_ROW];
+  final int[] fast = new int[FAST_COUNTERS.length * FAST_ROW];
   /** Indexed by Counter ordinal. */
   final long[] counters = new long[Counter.values().length];
   /** Per-map level moves: [level] for peak size (log2) and B; signed. */

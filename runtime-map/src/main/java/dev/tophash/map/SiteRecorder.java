@@ -39,7 +39,7 @@ final class SiteRecorder {
   private static final class Seen {
     final SiteBuffer buffer;
     final int[] probes = new int[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
-    final int[] fast = new int[3 * SiteBuffer.FAST_ROW];
+    final int[] fast = new int[SiteBuffer.FAST_COUNTERS.length * SiteBuffer.FAST_ROW];
     final long[] counters = new long[Counter.values().length];
     final int[] peak = new int[SiteBuffer.LEVELS];
     final int[] b = new int[SiteBuffer.LEVELS];
@@ -161,11 +161,10 @@ final class SiteRecorder {
       long delta = take(b.fast, s.fast, i);
       if (delta != 0) {
         int kind = i / SiteBuffer.FAST_ROW;
-        Metric slots = kind == 0 ? Metric.PROBE_HIT : kind == 1 ? Metric.PROBE_MISS : Metric.PROBE_UPDATE;
-        int base = slots.ordinal() * SiteBuffer.SMALL;
+        int base = SiteBuffer.FAST_METRICS[kind].ordinal() * SiteBuffer.SMALL;
         addProbes(base + i % SiteBuffer.FAST_ROW, delta); // the probe length
         addProbes(base + SiteBuffer.FALSE_POSITIVE_ROWS, delta); // no false positive
-        int counter = (kind == 2 ? Counter.UPDATES : Counter.LOOKUPS).ordinal();
+        int counter = SiteBuffer.FAST_COUNTERS[kind].ordinal();
         totalCounters[counter] += delta;
         intervalCounters[counter] += delta;
       }

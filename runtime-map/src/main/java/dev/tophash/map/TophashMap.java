@@ -747,9 +747,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
     if (t != null && old == null && !delegating) {
-      // Fast path, as find(): an update of the first tophash match in the main bucket, or, for a
-      // map that records nothing, an insert into it when the bucket proves the key absent (no
-      // match before an emptyRest slot) and no grow is due. Anything else is Go's full mapassign.
+      // Fast path, as find(): an update of the first tophash match in the main bucket, or an
+      // insert into it when the bucket proves the key absent (no match before an emptyRest slot)
+      // and no grow is due. Anything else is Go's full mapassign.
       long h = hash(k);
       try {
         int bucket = (int) h & (t.length - 1);
@@ -770,7 +770,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             endWrite(stamp);
             return (V) previous;
           }
-        } else if (lowZeroByte(w) != 0 && rec == null && !overLoadFactor(count + 1L, b)
+        } else if (lowZeroByte(w) != 0 && !overLoadFactor(count + 1L, b)
             && !tooManyOverflowBuckets(noverflow, b)) {
           insertInMain(t, bucket, w, top, k, value);
           return null;
@@ -795,8 +795,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int i = (bucket << 4) + (slot << 1);
     ka[i] = k;
     ka[i + 1] = value;
-    count++;
+    int n = ++count;
     ownModCount++;
+    if (rec != null) {
+      // Go's scan of the bucket ended at its first emptyRest slot: that is the probe length.
+      SiteBuffer r = sampled();
+      if (r != null) {
+        r.fast[SiteBuffer.FAST_INSERT + (Long.numberOfTrailingZeros(lowZeroByte(w)) >>> 3) + 1]++;
+      }
+      if ((n & (n - 1)) == 0) {
+        raisePeak(n);
+      }
+    }
     endWrite(stamp);
   }
 
