@@ -4,8 +4,9 @@
 #   benchmarks/run.sh [quick|full] [extra JMH arguments...]
 #
 #   quick  1 fork, 1 s warm-up and 2 x 1 s measurement, a subset of parameters
-#          (about 4 minutes per JDK on 2 cores): get/put/churn/iteration/computeIfAbsent and growing
-#          puts at 100k String keys for HashMap and the TophashMap variants, hash flooding
+#          (about 5 minutes per JDK on 2 cores): get/put/churn/iteration/computeIfAbsent and growing
+#          puts at 100k String keys and whole small maps (1, 4, 16 String keys) for HashMap and
+#          the TophashMap variants, hash flooding
 #          (one shot per case), footprint and pauses of HashMap and TophashMap.
 #   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
 #          flooding 1 + 3 shots per case; a couple of hours on 2 cores.
@@ -71,6 +72,7 @@ if [ "$mode" = quick ]; then
   selections=(
     "MapBenchmark.(getHit|getMiss|putReplace|removeReinsert|iterateEntries|computeIfAbsentHit)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
     "GrowBenchmark.(putGrow|putPresized)$ -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
+    "SmallMapBenchmark -p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING $short"
     # One single-shot invocation per case: a map without a flooding defence needs tens of
     # seconds for 50,000 colliding String keys.
     "FloodBenchmark -f 1 -bm ss -tu ms -wi 0 -i 1"
@@ -82,6 +84,7 @@ else
   selections=(
     "MapBenchmark $long"
     "GrowBenchmark $long"
+    "SmallMapBenchmark $long"
     "FloodBenchmark -f 1 -bm ss -tu ms -wi 1 -i 3"
   )
   fp_args=()
