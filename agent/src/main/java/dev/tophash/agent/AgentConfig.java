@@ -45,6 +45,11 @@ import java.util.Map;
  *   <tr><td>{@code interval=DURATION}</td><td>{@code 10s}</td><td>Period of the interval log
  *       {@code DIR/intervals.hlog} ({@code 500ms}, {@code 10s}, {@code 1m}; a bare number is
  *       seconds); {@code 0} or {@code off} disables it.</td></tr>
+ *   <tr><td>{@code hgrm=on|off}</td><td>{@code off}</td><td>Also write {@code DIR/hgrm/}, one
+ *       HdrHistogram percentile-distribution file per site and metric, with every report. Off by
+ *       default because a large application's hundreds of files were the largest part of the
+ *       report's cost at exit; {@code report <report.json> --hgrm <dir>} writes them from the
+ *       report afterwards.</td></tr>
  *   <tr><td>{@code impl=tophash|hashmap}</td><td>{@code tophash}</td><td>{@code tophash} allocates
  *       {@code TophashMap}; {@code hashmap} allocates {@code RecordingHashMap}, HashMap's own
  *       algorithm with allocation, operation, size and resize recording: the A arm of an A/B
@@ -101,6 +106,8 @@ public final class AgentConfig {
     o.put("record=on|off", "off replaces the maps but records nothing (default on)");
     o.put("interval=DURATION", "interval log period, e.g. 500ms, 10s, 1m; 0 or off disables "
         + "(default 10s)");
+    o.put("hgrm=on|off", "also write hgrm/ (HdrHistogram percentile files per site and metric) "
+        + "with every report; otherwise `report <report.json> --hgrm <dir>` makes them (default off)");
     o.put("impl=tophash|hashmap", "allocate TophashMap, or RecordingHashMap for the HashMap "
         + "arm of an A/B (default tophash)");
     o.put("races=count|throw", "count detected concurrent writes, or throw "
@@ -119,6 +126,7 @@ public final class AgentConfig {
   private final int maps;
   private final boolean record;
   private final Duration interval;
+  private final boolean hgrm;
   private final Impl impl;
   private final boolean racesThrow;
   private final boolean verbose;
@@ -134,6 +142,7 @@ public final class AgentConfig {
     this.maps = positive("maps", v.getOrDefault("maps", "1"));
     this.record = bool("record", v.getOrDefault("record", "on"));
     this.interval = duration("interval", v.get("interval"));
+    this.hgrm = bool("hgrm", v.getOrDefault("hgrm", "off"));
     this.impl = impl(v.getOrDefault("impl", "tophash"));
     this.racesThrow = races(v.getOrDefault("races", "count"));
     this.verbose = v.containsKey("verbose") && bool("verbose", v.get("verbose"));
@@ -347,6 +356,9 @@ public final class AgentConfig {
   /** The interval-log period; zero when disabled. */
   public Duration interval() { return interval; }
 
+  /** Whether reports include {@code hgrm/}. */
+  public boolean hgrm() { return hgrm; }
+
   /** What rewritten sites allocate. */
   public Impl impl() { return impl; }
 
@@ -368,7 +380,8 @@ public final class AgentConfig {
   public String toString() {
     return "report=" + reportPattern + ",include=" + String.join(";", includes) + ",exclude="
         + String.join(";", excludes) + ",jdk=" + jdk + ",sample=" + sample + ",maps=" + maps
-        + ",record=" + (record ? "on" : "off") + ",interval=" + interval.toMillis() + "ms,impl="
+        + ",record=" + (record ? "on" : "off") + ",interval=" + interval.toMillis() + "ms,hgrm="
+        + (hgrm ? "on" : "off") + ",impl="
         + impl.optionValue() + ",races=" + (racesThrow ? "throw" : "count")
         + (verbose ? ",verbose" : "");
   }

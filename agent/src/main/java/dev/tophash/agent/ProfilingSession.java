@@ -361,7 +361,7 @@ final class ProfilingSession {
     run.sitesRewritten = transformer.sitesRewritten();
     try {
       ProfileSnapshot snapshot = MapSites.snapshot(false);
-      ReportWriter.write(dir, run, snapshot, REPORT_THREADS);
+      ReportWriter.write(dir, run, snapshot, REPORT_THREADS, config.hgrm());
       if (config.verbose()) {
         err.println("tophash: report (" + why + ") written to " + dir);
       }

@@ -41,6 +41,11 @@ class StaticAgentIT {
     for (String f : List.of("summary.txt", "report.json", "report.html", "intervals.hlog")) {
       assertTrue(Files.size(dir.resolve(f)) > 0, f + " is empty or missing");
     }
+    // hgrm/ only with hgrm=on: otherwise the CLI makes it from report.json.
+    assertFalse(Files.exists(dir.resolve("hgrm")), "hgrm/ written without hgrm=on");
+    RunResult cli = JvmRun.agentCli("report", dir.resolve("report.json").toString(),
+        "--hgrm", dir.resolve("hgrm").toString()).jdk(jdk).name("demo-hgrm-" + feature).run();
+    cli.assertExitCode(0);
     try (Stream<Path> hgrm = Files.list(dir.resolve("hgrm"))) {
       assertTrue(hgrm.anyMatch(p -> p.getFileName().toString().endsWith(".hgrm")), "no hgrm files");
     }

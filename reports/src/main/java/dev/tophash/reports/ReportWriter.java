@@ -48,24 +48,27 @@ public final class ReportWriter {
    * @throws IOException naming the file that could not be written and why
    */
   public static void write(Path dir, RunInfo run, ProfileSnapshot cumulative) throws IOException {
-    write(dir, new Report(run, cumulative), DAEMONS);
+    write(dir, new Report(run, cumulative), DAEMONS, true);
   }
 
   /**
    * As {@link #write(Path, RunInfo, ProfileSnapshot)}, with the helper thread made by
-   * {@code threads} (the agent's keeps its transformer off the classes the writers load).
+   * {@code threads} (the agent's keeps its transformer off the classes the writers load), and
+   * {@code hgrm/} only when asked for: its file per site and metric is most of what a large
+   * report costs at a JVM's exit, and {@code report --hgrm} makes it from report.json later.
    */
   public static void write(Path dir, RunInfo run, ProfileSnapshot cumulative,
-      ThreadFactory threads) throws IOException {
-    write(dir, new Report(run, cumulative), threads);
+      ThreadFactory threads, boolean hgrm) throws IOException {
+    write(dir, new Report(run, cumulative), threads, hgrm);
   }
 
   /** Writes every format of {@code report} into {@code dir}. */
   public static void write(Path dir, Report report) throws IOException {
-    write(dir, report, DAEMONS);
+    write(dir, report, DAEMONS, true);
   }
 
-  private static void write(Path dir, Report report, ThreadFactory threads) throws IOException {
+  private static void write(Path dir, Report report, ThreadFactory threads, boolean hgrm)
+      throws IOException {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -75,7 +78,11 @@ public final class ReportWriter {
     FutureTask<Void> side = new FutureTask<>(new Callable<Void>() {
       @Override
       public Void call() throws FormatFailure {
-        writeInOrder(report, null, dir, ReportFormat.JSON, ReportFormat.HGRM);
+        if (hgrm) {
+          writeInOrder(report, null, dir, ReportFormat.JSON, ReportFormat.HGRM);
+        } else {
+          writeInOrder(report, null, dir, ReportFormat.JSON);
+        }
         return null;
       }
     });

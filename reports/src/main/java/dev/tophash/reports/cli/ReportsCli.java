@@ -7,6 +7,7 @@ import dev.tophash.reports.Report;
 import dev.tophash.reports.ReportFileException;
 import dev.tophash.reports.ReportWriter;
 import dev.tophash.reports.compare.CompareText;
+import dev.tophash.reports.hgrm.HgrmWriter;
 import dev.tophash.reports.compare.Comparison;
 import dev.tophash.reports.html.HtmlReport;
 import dev.tophash.reports.json.JsonReport;
@@ -36,6 +37,7 @@ public final class ReportsCli {
 
   static final String REPORT_HELP = String.join("\n",
       "usage: report <report.json> [--html <out.html>] [--text <out.txt>] [--dir <dir>]",
+      "              [--hgrm <dir>]",
       "",
       "Regenerates the summary text from a report.json (or a report directory) and prints it",
       "(or writes it to --text).",
@@ -43,6 +45,8 @@ public final class ReportsCli {
       "                 next to report.json, when there is one)",
       "  --text <file>  write the summary to a file instead of standard output",
       "  --dir <dir>    write every format (summary.txt, report.json, hgrm/, report.html) there",
+      "  --hgrm <dir>   write the HdrHistogram percentile files (one per site and metric, and",
+      "                 index.txt) as the directory <dir>, e.g. <report dir>/hgrm",
       "");
   static final String COMPARE_HELP = String.join("\n",
       "usage: compare <A.json> <B.json> [--html <out.html>] [--fail-if-worse=<ratio>]",
@@ -118,7 +122,7 @@ public final class ReportsCli {
 
   private static List<String> cmdOptions(String cmd) {
     return switch (cmd) {
-      case "report" -> List.of("html", "text", "dir");
+      case "report" -> List.of("html", "text", "dir", "hgrm");
       case "compare" -> List.of("html", "fail-if-worse", "noise");
       default -> List.of();
     };
@@ -142,9 +146,13 @@ public final class ReportsCli {
     if (a.opts.containsKey("dir")) {
       ReportWriter.write(Path.of(a.opts.get("dir")), r);
     }
+    if (a.opts.containsKey("hgrm")) {
+      HgrmWriter.write(r, Path.of(a.opts.get("hgrm")));
+    }
+    boolean writesFiles = a.opts.containsKey("dir") || a.opts.containsKey("hgrm");
     if (a.opts.containsKey("text")) {
       AtomicFiles.writeText(Path.of(a.opts.get("text")), w -> w.write(text));
-    } else if (!a.opts.containsKey("dir") || a.opts.containsKey("html")) {
+    } else if (!writesFiles || a.opts.containsKey("html")) {
       out.print(text);
     }
     if (a.opts.containsKey("html")) {
