@@ -38,7 +38,7 @@ report_abs="$(cd "$(dirname "$report_dir")" && pwd)/$(basename "$report_dir")"
 
 echo "==> java -javaagent:$agent_jar=report=$report_dir,interval=1s -cp $demo_classes dev.tophash.it.apps.DemoApp"
 start=$(date +%s%N)
-java "-javaagent:$agent_jar=report=$report_abs,interval=1s" -cp "$demo_classes" dev.tophash.it.apps.DemoApp
+java "-javaagent:$agent_jar=report=$report_abs,interval=1s,hgrm=on" -cp "$demo_classes" dev.tophash.it.apps.DemoApp
 end=$(date +%s%N)
 echo "==> the demo ran in $(( (end - start) / 1000000 )) ms"
 
