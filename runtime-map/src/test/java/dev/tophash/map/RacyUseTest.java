@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 
 /**
@@ -19,6 +20,66 @@ import org.junit.jupiter.api.RepeatedTest;
  */
 class RacyUseTest {
   private static final int OPS_PER_THREAD = 150_000;
+
+  /**
+   * Small tables share all-zero overflow arrays until their first overflow bucket; racing
+   * writers that grow small maps and chain overflow buckets in them must never write into those,
+   * or every small map in the JVM would see phantom chains. checkInvariants of a fresh map checks
+   * the shared arrays.
+   */
+  @RepeatedTest(3)
+  void racesOnSmallMapsNeverWriteTheSharedEmptyArrays() throws Exception {
+    int rounds = 3_000;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+    AtomicReference<TophashMap<Integer, Integer>> current = new AtomicReference<>();
+    Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      int id = t;
+      Thread w = new Thread(() -> {
+        try {
+          for (int r = 0; r < rounds; r++) {
+            if (id == 0) {
+              current.set(new TophashMap<>());
+            }
+            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            TophashMap<Integer, Integer> m = current.get();
+            try {
+              // Up to 40 keys in tables of 1 to 8 buckets: overflow buckets at B = 1 to 3.
+              for (int i = 0; i < 40; i++) {
+                m.put((i * 3 + id) << 8, i);
+                if ((i & 7) == 7) {
+                  m.remove(((i - 4) * 3 + id) << 8);
+                }
+              }
+            } catch (ConcurrentModificationException expected) {
+              // a detected race
+            }
+            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          }
+        } catch (Throwable e) {
+          unexpected.putIfAbsent(e.getClass().getName(), e);
+          start.reset(); // let the other threads fail fast too
+        }
+      });
+      w.setDaemon(true);
+      threads.add(w);
+      w.start();
+    }
+    for (Thread w : threads) {
+      w.join(120_000);
+      assertTrue(!w.isAlive(), "a thread hung");
+    }
+    assertTrue(unexpected.isEmpty(), "unexpected exceptions: " + unexpected);
+    TophashMap<Integer, Integer> fresh = new TophashMap<>();
+    for (int i = 0; i < 12; i++) {
+      fresh.put(i << 8, i);
+    }
+    fresh.checkInvariants(); // includes: the shared arrays are still all zero
+    for (int i = 0; i < 12; i++) {
+      assertEquals(i, fresh.get(i << 8));
+    }
+  }
 
   @RepeatedTest(3)
   void sharedMapSurvivesRacingWritersAndIterators() throws Exception {
