@@ -66,11 +66,7 @@ class RacyUseTest {
       threads.add(w);
       w.start();
     }
-    for (Thread w : threads) {
-      w.join(120_000);
-      assertTrue(!w.isAlive(), "a thread hung");
-    }
-    assertTrue(unexpected.isEmpty(), "unexpected exceptions: " + unexpected);
+    awaitAll(threads, unexpected);
     TophashMap<Integer, Integer> fresh = new TophashMap<>();
     for (int i = 0; i < 12; i++) {
       fresh.put(i << 8, i);
@@ -117,11 +113,7 @@ class RacyUseTest {
       threads.add(w);
       w.start();
     }
-    for (Thread w : threads) {
-      w.join(120_000);
-      assertTrue(!w.isAlive(), "a thread hung on the shared map");
-    }
-    assertTrue(unexpected.isEmpty(), "unexpected exceptions: " + unexpected);
+    awaitAll(threads, unexpected);
     // Later single-threaded use works.
     for (int i = -1; i > -20_000; i--) {
       m.put(i, i);
@@ -137,5 +129,15 @@ class RacyUseTest {
     for (int i = -1; i > -20_000; i--) {
       assertEquals(i, m.remove(i));
     }
+  }
+
+  /** Waits for the threads (two minutes at most) and fails on a hung thread or an exception. */
+  private static void awaitAll(List<Thread> threads, Map<String, Throwable> unexpected)
+      throws InterruptedException {
+    for (Thread w : threads) {
+      w.join(120_000);
+      assertTrue(!w.isAlive(), "a thread hung on the shared map");
+    }
+    assertTrue(unexpected.isEmpty(), "unexpected exceptions: " + unexpected);
   }
 }
