@@ -2349,12 +2349,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int expectedModCount = ownModCount;
 
     HashIterator() {
-      step();
+      hasNext = count > 0 && cursor.advance();
     }
 
     final void step() {
       // The cursor holds the next entry until the following step.
-      hasNext = count > 0 && cursor.advance();
+      hasNext = cursor.advance();
     }
 
     @Override
@@ -2378,13 +2378,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       checkNext();
       Cursor c = cursor;
       Object k = c.key();
-      Entry<K, V> e = c.entryInOld
-          ? new OldEntry<>(TophashMap.this, k, c.value, c.kaOfEntry, c.ki, c.taOfEntry,
-              c.tiOfEntry, c.slotOfEntry)
+      Entry<K, V> e = c.entryInOld ? oldEntry(c)
           : new Entry<>(TophashMap.this, k, c.ka[c.ki + 1], c.ka, c.ki);
       lastKey = k;
       step();
       return e;
+    }
+
+    /** The entry of an old bucket, out of line: only iterators that started during a grow. */
+    private Entry<K, V> oldEntry(Cursor c) {
+      return new OldEntry<>(TophashMap.this, c.key, c.value, c.kaOfEntry, c.ki, c.taOfEntry,
+          c.tiOfEntry, c.slotOfEntry);
     }
 
     @Override
