@@ -85,7 +85,10 @@ public final class SiteTransformer {
       return Result.UNCHANGED;
     }
     try {
-      Set<String> candidates = HashMapMethods.of(reader);
+      Set<String> candidates = HashMapMentions.of(classFile);
+      if (candidates == null) {
+        candidates = HashMapMethods.of(reader);
+      }
       if (candidates.isEmpty()) {
         return Result.UNCHANGED;
       }
@@ -113,7 +116,9 @@ public final class SiteTransformer {
 
   /**
    * Finds the methods whose code refers to {@code java/util/HashMap} at all (a type, an owner of
-   * a call, a method handle), the only ones that may hold sites. The rewrite turns only these
+   * a call, a method handle), the only ones that may hold sites, by decoding every instruction
+   * with ASM: what {@link HashMapMentions} answers from the raw bytes, and the answer for class
+   * files that one does not understand. The rewrite turns only these
    * into trees; every other method is handed to the {@link ClassWriter} untouched, which copies
    * its bytes as they are instead of decoding and encoding them again. A large class with one
    * site (common: a HashMap in one method of a parser or a compiler pass) costs a scan of its

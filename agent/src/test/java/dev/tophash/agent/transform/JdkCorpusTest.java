@@ -65,4 +65,45 @@ class JdkCorpusTest {
     assertTrue(rewritten > 100, "rewritten classes: " + rewritten);
     assertTrue(sites > rewritten, "sites: " + sites);
   }
+
+  /**
+   * The raw-bytes search for methods that mention HashMap finds every method ASM's instruction
+   * decoding finds, in every class of the modules (it may find a few more: an operand byte that
+   * looks like an opcode), and understands every one of these class files.
+   */
+  @Test
+  void rawSearchFindsEveryMethodThatAsmFinds() throws IOException {
+    FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+    int classes = 0;
+    int withMentions = 0;
+    int asmMethods = 0;
+    int extra = 0;
+    StringWriter missed = new StringWriter();
+    for (String module : MODULES) {
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(jrt.getPath("/modules", module))) {
+        files = s.filter(p -> p.toString().endsWith(".class")
+            && !p.toString().endsWith("module-info.class")).toList();
+      }
+      for (Path p : files) {
+        byte[] b = Files.readAllBytes(p);
+        classes++;
+        java.util.Set<String> raw = HashMapMentions.of(b);
+        assertTrue(raw != null, () -> p + " was not understood");
+        java.util.Set<String> asm = SiteTransformer.HashMapMethods.of(new ClassReader(b));
+        if (!raw.containsAll(asm)) {
+          java.util.Set<String> lost = new java.util.TreeSet<>(asm);
+          lost.removeAll(raw);
+          missed.append(p.toString()).append(": ").append(lost.toString()).append('\n');
+        }
+        withMentions += asm.isEmpty() ? 0 : 1;
+        asmMethods += asm.size();
+        extra += raw.size() - asm.size();
+      }
+    }
+    assertEquals("", missed.toString());
+    assertTrue(classes > 5_000 && withMentions > 100, classes + " classes, " + withMentions);
+    assertTrue(extra <= asmMethods / 10, "raw search found " + extra + " extra methods beyond "
+        + asmMethods);
+  }
 }
