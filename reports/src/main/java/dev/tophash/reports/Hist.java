@@ -50,6 +50,40 @@ public final class Hist {
     return (total * 1.0) / h.getTotalCount();
   }
 
+  /**
+   * The mean ({@link #mean}) and the values at {@link #PERCENTILES} ({@link
+   * Histogram#getValueAtPercentile}), to the last bit, from one walk of the recorded values
+   * instead of five: a report at a JVM's exit asks for them for every histogram of every site,
+   * and runs mostly interpreted. The mean is element 0 of the result, as a {@code double}'s bits
+   * ({@link Double#longBitsToDouble}); the values follow. All zero for an empty histogram.
+   */
+  public static long[] meanAndPercentiles(Histogram h) {
+    long[] out = new long[1 + PERCENTILES.length];
+    long total = h.getTotalCount();
+    if (total == 0) {
+      out[0] = Double.doubleToLongBits(0.0);
+      return out;
+    }
+    long[] targets = new long[PERCENTILES.length];
+    for (int p = 0; p < targets.length; p++) {
+      // HdrHistogram's own rule: one ulp below the percentile, the count rounded up, at least 1
+      double requested = Math.min(Math.max(
+          Math.nextAfter(PERCENTILES[p], Double.NEGATIVE_INFINITY), 0.0D), 100.0D);
+      targets[p] = Math.max((long) Math.ceil((requested / 100.0) * total), 1);
+    }
+    double sum = 0;
+    int next = 0;
+    for (HistogramIterationValue v : h.recordedValues()) {
+      long value = v.getValueIteratedTo();
+      sum += h.medianEquivalentValue(value) * (double) v.getCountAtValueIteratedTo();
+      while (next < targets.length && v.getTotalCountToThisValue() >= targets[next]) {
+        out[1 + next++] = h.highestEquivalentValue(value);
+      }
+    }
+    out[0] = Double.doubleToLongBits((sum * 1.0) / total);
+    return out;
+  }
+
   /** {@link Histogram#getStdDeviation()}, to the last bit, safe as {@link #mean} is. */
   public static double stdDeviation(Histogram h) {
     if (h.getTotalCount() == 0) {

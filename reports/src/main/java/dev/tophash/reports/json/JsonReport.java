@@ -135,9 +135,10 @@ public final class JsonReport {
       g.writeNumberField("count", h.getTotalCount());
       g.writeNumberField("min", h.getMinValue());
       g.writeNumberField("max", h.getMaxValue());
-      g.writeNumberField("mean", Hist.mean(h));
+      long[] stats = Hist.meanAndPercentiles(h);
+      g.writeNumberField("mean", Double.longBitsToDouble(stats[0]));
       for (int p = 0; p < Hist.PERCENTILES.length; p++) {
-        g.writeNumberField(Hist.LABELS[p], h.getValueAtPercentile(Hist.PERCENTILES[p]));
+        g.writeNumberField(Hist.LABELS[p], stats[1 + p]);
       }
       g.writeStringField("hdr", encode(h));
       g.writeEndObject();

@@ -191,11 +191,12 @@ public final class SummaryText {
       if (h.getTotalCount() == 0 || (m.name().startsWith("FALSEPOS") && h.getMaxValue() == 0)) {
         continue;
       }
+      long[] stats = Hist.meanAndPercentiles(h);
       table.append(ind).append(Fmt.left(m.tag(), 20)).append(Fmt.left(m.unit(), 9))
           .append(Fmt.right(Fmt.shortCount(h.getTotalCount()), 8))
-          .append(Fmt.right(Fmt.mean(Hist.mean(h), m.unit()), 9));
-      for (double p : Hist.PERCENTILES) {
-        table.append(Fmt.right(Fmt.value(Hist.shown(m, h, h.getValueAtPercentile(p)), m.unit()), 9));
+          .append(Fmt.right(Fmt.mean(Double.longBitsToDouble(stats[0]), m.unit()), 9));
+      for (int p = 0; p < Hist.PERCENTILES.length; p++) {
+        table.append(Fmt.right(Fmt.value(Hist.shown(m, h, stats[1 + p]), m.unit()), 9));
       }
       table.append(Fmt.right(Fmt.value(Hist.shown(m, h, h.getMaxValue()), m.unit()), 9)).append('\n');
     }
