@@ -2364,13 +2364,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     /** Checks for concurrent modification and exhaustion before handing out the next entry. */
     final void checkNext() {
-      if (ownModCount != expectedModCount || !hasNext) {
-        throw nextFailure();
+      int mc = ownModCount; // read once: racing writers can even move it back
+      if (mc != expectedModCount || !hasNext) {
+        throw nextFailure(mc);
       }
     }
 
-    private RuntimeException nextFailure() {
-      return ownModCount != expectedModCount
+    private RuntimeException nextFailure(int mc) {
+      return mc != expectedModCount
           ? new ConcurrentModificationException() : new NoSuchElementException();
     }
 
