@@ -795,19 +795,24 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int i = (bucket << 4) + (slot << 1);
     ka[i] = k;
     ka[i + 1] = value;
-    int n = ++count;
-    ownModCount++;
     if (rec != null) {
       // Go's scan of the bucket ended at its first emptyRest slot: that is the probe length.
       SiteBuffer r = sampled();
       if (r != null) {
         r.fast[SiteBuffer.FAST_INSERT + (Long.numberOfTrailingZeros(lowZeroByte(w)) >>> 3) + 1]++;
       }
-      if ((n & (n - 1)) == 0) {
-        raisePeak(n);
-      }
     }
+    countInsert();
     endWrite(stamp);
+  }
+
+  /** Counts an inserted entry; a recording map's peak-size level rises at each power of two. */
+  private void countInsert() {
+    int n = ++count;
+    ownModCount++;
+    if (rec != null && (n & (n - 1)) == 0) {
+      raisePeak(n);
+    }
   }
 
   @Override
@@ -957,14 +962,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       int kb = (insTi << 4) + (insSlot << 1);
       insKa[kb] = k;
       insKa[kb + 1] = value;
-      int n = ++count;
-      ownModCount++;
       if (rec != null) {
         recordProbe(Counter.INSERTS, Metric.PROBE_INSERT, probe, falsePositives);
-        if ((n & (n - 1)) == 0) {
-          raisePeak(n);
-        }
       }
+      countInsert();
       endWrite(stamp);
       return null;
     }
