@@ -746,13 +746,16 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V put(K key, V value) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t != null && old == null && !delegating) {
-      // Fast path, as find(): an update of the first tophash match in the main bucket, or an
-      // insert into it when the bucket proves the key absent (no match before an emptyRest slot)
-      // and no grow is due. Anything else is Go's full mapassign.
+    if (t != null && !delegating) {
+      // Fast path, as find(): Go's grow work for the bucket, then an update of the first tophash
+      // match in the main bucket, or an insert into it when the bucket proves the key absent (no
+      // match before an emptyRest slot) and no grow is due. Anything else is Go's full mapassign.
       long h = hash(k);
       try {
         int bucket = (int) h & (t.length - 1);
+        if (old != null) {
+          growWork(bucket);
+        }
         long w = t[bucket];
         int top = tophash(h);
         long m = lowZeroByte(w ^ (LO * top)); // the first match, as in find
@@ -776,8 +779,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           return null;
         }
         return putVal(key, value, false, true, h);
-      } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
-        // a race, or the key's own exception: the full path tells which
+      } catch (ArrayIndexOutOfBoundsException | NullPointerException | CorruptTableException e) {
+        // a race, or the key's own exception: the full path tells which (and repairs)
       }
     }
     return putVal(key, value, false);
@@ -830,9 +833,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
-   * {@link #putVal(Object, Object, boolean)} with the key's hash already computed when
-   * {@code hashed}: a put whose fast path gave up calls {@code hashCode()} once, as HashMap does,
-   * however slow the key's hash code is.
+   * {@link #putVal(Object, Object, boolean)} after {@link #put}'s fast path gave up, when
+   * {@code hashed}: the key's hash is {@code hash} (a put calls {@code hashCode()} once, as HashMap
+   * does, however slow the key's hash code is), and the fast path has done the write's grow work.
    */
   private V putVal(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     for (int attempt = 0; ; attempt++) {
@@ -858,11 +861,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int top = tophash(h);
     long pattern = LO * top;
+    boolean worked = hashed;
     for (;;) {
       int bucket = (int) h & mask;
-      if (old != null) {
+      if (old != null && !worked) {
         growWork(bucket);
       }
+      worked = false;
       long[] ta = tops;
       Object[] ka = kv;
       int ti = bucket;
@@ -1457,81 +1462,133 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  /** Go's evacuate: move one old chain into X (and Y when doubling), marking every old slot. */
+  /**
+   * Go's evacuate: move one old chain into X (and Y when doubling), marking every old slot.
+   *
+   * <p>Only the occupied slots of each old bucket are visited, by their SWAR mask; the tombstones
+   * are counted from the word. The X and Y buckets are empty until their old bucket is evacuated
+   * (every write evacuates the old bucket it is about to use first), so their tophash words are
+   * built in registers and written once each, when a bucket is full or the chain ends.
+   */
   private void evacuate(Old o, int oldBucket) {
     if (!o.isEvacuated(oldBucket)) {
-      int newbit = o.n;
-      int xId = oldBucket;
-      int yId = oldBucket + newbit;
-      int xSlot = 0;
-      int ySlot = 0;
-      long[] ta = o.tops;
-      Object[] ka = o.kv;
-      int ti = oldBucket;
-      int link = o.next[oldBucket];
-      Overflow of = o.ovf;
-      boolean ended = false;
-      for (int guard = 0; guard <= of.used; guard++) {
-        long t = ta[ti];
-        long marks = 0;
-        int kb = ti << 4;
-        for (int i = 0; i < BUCKET_SIZE; i++) {
-          int s = state(t, i);
-          if (s < MIN_TOP_HASH) {
-            if (s == EMPTY_ONE) {
-              tombstones--;
-            }
-            marks |= (long) EVACUATED_EMPTY << (i << 3);
-            continue;
-          }
-          Object k = ka[kb + (i << 1)];
-          Object v = ka[kb + (i << 1) + 1];
-          boolean useY = false;
-          if (!o.sameSize) {
-            long hh = rehash(k);
-            if (hh != UNHASHABLE && ((int) hh & (newbit - 1)) != oldBucket && state(t, i) == tophash(hh)) {
-              // The key belongs to another old bucket: an overflow bucket shared by two chains,
-              // which only racing writers make. Moving it here would lose it: repair instead.
-              throw corruptChain();
-            }
-            useY = (hh & newbit) != 0;
-          }
-          marks |= (long) (useY ? EVACUATED_Y : EVACUATED_X) << (i << 3);
-          if (useY) {
-            if (ySlot == BUCKET_SIZE) {
-              yId = newOverflow(yId);
-              yId += 1 << b;
-              ySlot = 0;
-            }
-            store(yId, oldBucket + newbit, ySlot++, s, k, v);
-          } else {
-            if (xSlot == BUCKET_SIZE) {
-              xId = newOverflow(xId);
-              xId += 1 << b;
-              xSlot = 0;
-            }
-            store(xId, oldBucket, xSlot++, s, k, v);
-          }
-        }
-        ta[ti] = marks;
-        if (link == 0) {
-          ended = true;
-          break;
-        }
-        int ov = link - 1;
-        int c = of.chunk(ov);
-        ti = of.within(ov);
-        ta = of.tops[c];
-        ka = of.kv[c];
-        link = of.next[c][ti];
-      }
-      if (!ended) {
-        throw corruptChain(); // a chain longer than the buckets in use: repair, don't drop its tail
-      }
+      evacuateChain(o, oldBucket);
       evacuated++;
     }
     if (oldBucket == nevacuate) {
       advanceEvacuationMark(o);
+    }
+  }
+
+  private void evacuateChain(Old o, int oldBucket) {
+    boolean split = !o.sameSize;
+    int newbit = o.n;
+    long[] nt = tops;
+    Object[] nk = kv;
+    // The bucket X entries go to: its id, word, kv base and the bit shift of its next slot.
+    int xMain = oldBucket;
+    int xId = xMain;
+    long[] xTa = nt;
+    Object[] xKa = nk;
+    int xTi = xId;
+    long xt = 0;
+    int xs = 0;
+    int yMain = oldBucket + newbit;
+    int yId = yMain;
+    long[] yTa = nt;
+    Object[] yKa = nk;
+    int yTi = yId;
+    long yt = 0;
+    int ys = 0;
+    long[] ta = o.tops;
+    Object[] ka = o.kv;
+    int ti = oldBucket;
+    int link = o.next[oldBucket];
+    Overflow of = o.ovf;
+    for (int guard = 0; ; guard++) {
+      long t = ta[ti];
+      long live = ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
+      tombstones -= Long.bitCount(zeroBytes(t ^ LO * EMPTY_ONE));
+      long marks = LO * EVACUATED_EMPTY;
+      int kb = ti << 4;
+      while (live != 0) {
+        int sh = Long.numberOfTrailingZeros(live) - 7; // the slot's bit shift in the word
+        live &= live - 1;
+        long s = (t >>> sh) & 0xFF;
+        int at = kb + (sh >>> 2);
+        Object k = ka[at];
+        Object v = ka[at + 1];
+        if (split) {
+          long hh = rehash(k);
+          if (hh != UNHASHABLE && ((int) hh & (newbit - 1)) != oldBucket && s == tophash(hh)) {
+            // The key belongs to another old bucket: an overflow bucket shared by two chains,
+            // which only racing writers make. Moving it here would lose it: repair instead.
+            throw corruptChain();
+          }
+          if ((hh & newbit) != 0) {
+            if (ys == 64) {
+              yTa[yTi] = yt;
+              yId = newOverflow(yId) + (1 << b);
+              Overflow no = ovf;
+              int ov = yId - (1 << b);
+              int c = no.chunk(ov);
+              yTa = no.tops[c];
+              yKa = no.kv[c];
+              yTi = no.within(ov);
+              yt = 0;
+              ys = 0;
+            }
+            if (yTa != nt) {
+              markOverflowTop(yMain, (int) s);
+            }
+            int d = (yTi << 4) + (ys >>> 2);
+            yKa[d] = k;
+            yKa[d + 1] = v;
+            yt |= s << ys;
+            ys += 8;
+            marks ^= (long) (EVACUATED_EMPTY ^ EVACUATED_Y) << sh;
+            continue;
+          }
+        }
+        if (xs == 64) {
+          xTa[xTi] = xt;
+          xId = newOverflow(xId) + (1 << b);
+          Overflow no = ovf;
+          int ov = xId - (1 << b);
+          int c = no.chunk(ov);
+          xTa = no.tops[c];
+          xKa = no.kv[c];
+          xTi = no.within(ov);
+          xt = 0;
+          xs = 0;
+        }
+        if (xTa != nt) {
+          markOverflowTop(xMain, (int) s);
+        }
+        int d = (xTi << 4) + (xs >>> 2);
+        xKa[d] = k;
+        xKa[d + 1] = v;
+        xt |= s << xs;
+        xs += 8;
+        marks ^= (long) (EVACUATED_EMPTY ^ EVACUATED_X) << sh;
+      }
+      ta[ti] = marks;
+      if (link == 0) {
+        break;
+      }
+      if (guard >= of.used) {
+        throw corruptChain(); // a chain longer than the buckets in use: repair, don't drop its tail
+      }
+      int ov = link - 1;
+      int c = of.chunk(ov);
+      ti = of.within(ov);
+      ta = of.tops[c];
+      ka = of.kv[c];
+      link = of.next[c][ti];
+    }
+    xTa[xTi] = xt;
+    if (split) {
+      yTa[yTi] = yt;
     }
   }
 
@@ -1546,30 +1603,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** What {@link #rehash} returns for a key whose hashCode throws: such a key goes to X. */
   private static final long UNHASHABLE = 0L;
-
-  /** Puts an entry into slot {@code slot} of bucket {@code id} of the chain of main bucket {@code main}. */
-  private void store(int id, int main, int slot, int top, Object k, Object v) {
-    int n = 1 << b;
-    long[] ta;
-    Object[] ka;
-    int ti;
-    if (id < n) {
-      ta = tops;
-      ka = kv;
-      ti = id;
-    } else {
-      markOverflowTop(main, top);
-      int o = id - n;
-      int c = ovf.chunk(o);
-      ta = ovf.tops[c];
-      ka = ovf.kv[c];
-      ti = ovf.within(o);
-    }
-    ta[ti] = withState(ta[ti], slot, top);
-    int kb = (ti << 4) + (slot << 1);
-    ka[kb] = k;
-    ka[kb + 1] = v;
-  }
 
   /** Go's advanceEvacuationMark: skip evacuated buckets (at most 1024), end the grow at the end. */
   private void advanceEvacuationMark(Old o) {
