@@ -1483,21 +1483,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private void evacuateChain(Old o, int oldBucket) {
     boolean split = !o.sameSize;
     int newbit = o.n;
-    long[] nt = tops;
+    int n = 1 << b;
     Object[] nk = kv;
-    // The bucket X entries go to: its id, word, kv base and the bit shift of its next slot.
-    int xMain = oldBucket;
-    int xId = xMain;
-    long[] xTa = nt;
-    Object[] xKa = nk;
-    int xTi = xId;
+    // Where X's and Y's entries go: the bucket's id, its tophash word so far, the next slot's shift.
+    int xId = oldBucket;
     long xt = 0;
     int xs = 0;
-    int yMain = oldBucket + newbit;
-    int yId = yMain;
-    long[] yTa = nt;
-    Object[] yKa = nk;
-    int yTi = yId;
+    int yId = oldBucket + newbit;
     long yt = 0;
     int ys = 0;
     long[] ta = o.tops;
@@ -1518,6 +1510,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         int at = kb + (sh >>> 2);
         Object k = ka[at];
         Object v = ka[at + 1];
+        boolean toY = false;
         if (split) {
           long hh = rehash(k);
           if (hh != UNHASHABLE && ((int) hh & (newbit - 1)) != oldBucket && s == tophash(hh)) {
@@ -1525,52 +1518,37 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             // which only racing writers make. Moving it here would lose it: repair instead.
             throw corruptChain();
           }
-          if ((hh & newbit) != 0) {
-            if (ys == 64) {
-              yTa[yTi] = yt;
-              yId = newOverflow(yId) + (1 << b);
-              Overflow no = ovf;
-              int ov = yId - (1 << b);
-              int c = no.chunk(ov);
-              yTa = no.tops[c];
-              yKa = no.kv[c];
-              yTi = no.within(ov);
-              yt = 0;
-              ys = 0;
-            }
-            if (yTa != nt) {
-              markOverflowTop(yMain, (int) s);
-            }
-            int d = (yTi << 4) + (ys >>> 2);
-            yKa[d] = k;
-            yKa[d + 1] = v;
-            yt |= s << ys;
-            ys += 8;
-            marks ^= (long) (EVACUATED_EMPTY ^ EVACUATED_Y) << sh;
-            continue;
+          toY = (hh & newbit) != 0;
+        }
+        int id = toY ? yId : xId;
+        int shift = toY ? ys : xs;
+        if (shift == 64) { // the bucket is full: write its word, chain an overflow bucket to it
+          writeWord(id, toY ? yt : xt);
+          id = newOverflow(id) + n;
+          shift = 0;
+          if (toY) {
+            yId = id;
+            yt = 0;
+          } else {
+            xId = id;
+            xt = 0;
           }
         }
-        if (xs == 64) {
-          xTa[xTi] = xt;
-          xId = newOverflow(xId) + (1 << b);
-          Overflow no = ovf;
-          int ov = xId - (1 << b);
-          int c = no.chunk(ov);
-          xTa = no.tops[c];
-          xKa = no.kv[c];
-          xTi = no.within(ov);
-          xt = 0;
-          xs = 0;
+        if (id < n) {
+          int d = (id << 4) + (shift >>> 2);
+          nk[d] = k;
+          nk[d + 1] = v;
+        } else {
+          storeInOverflow(id, oldBucket + (toY ? newbit : 0), shift >>> 3, (int) s, k, v);
         }
-        if (xTa != nt) {
-          markOverflowTop(xMain, (int) s);
+        if (toY) {
+          yt |= s << shift;
+          ys = shift + 8;
+        } else {
+          xt |= s << shift;
+          xs = shift + 8;
         }
-        int d = (xTi << 4) + (xs >>> 2);
-        xKa[d] = k;
-        xKa[d + 1] = v;
-        xt |= s << xs;
-        xs += 8;
-        marks ^= (long) (EVACUATED_EMPTY ^ EVACUATED_X) << sh;
+        marks ^= (long) (EVACUATED_EMPTY ^ (toY ? EVACUATED_Y : EVACUATED_X)) << sh;
       }
       ta[ti] = marks;
       if (link == 0) {
@@ -1586,10 +1564,36 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       ka = of.kv[c];
       link = of.next[c][ti];
     }
-    xTa[xTi] = xt;
+    writeWord(xId, xt);
     if (split) {
-      yTa[yTi] = yt;
+      writeWord(yId, yt);
     }
+  }
+
+  /** Sets the tophash word of bucket {@code id} of the current array (main, or overflow above 2^B). */
+  private void writeWord(int id, long w) {
+    int n = 1 << b;
+    if (id < n) {
+      tops[id] = w;
+    } else {
+      Overflow of = ovf;
+      int o = id - n;
+      of.tops[of.chunk(o)][of.within(o)] = w;
+    }
+  }
+
+  /**
+   * Puts an entry into slot {@code slot} of overflow bucket {@code id} of the chain of main bucket
+   * {@code main}, and its tophash into that chain's filter; the bucket's word is written apart.
+   */
+  private void storeInOverflow(int id, int main, int slot, int top, Object k, Object v) {
+    markOverflowTop(main, top);
+    Overflow of = ovf;
+    int o = id - (1 << b);
+    int kb = (of.within(o) << 4) + (slot << 1);
+    Object[] ka = of.kv[of.chunk(o)];
+    ka[kb] = k;
+    ka[kb + 1] = v;
   }
 
   /** The hash bits that pick X or Y for a key being evacuated; a throwing hashCode picks X. */
