@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   <li>the H2 database engine, running a SQL script through {@code org.h2.tools.RunScript}
  *       against a file database: tables, ~70k rows, an index, joins, GROUP BY, DISTINCT,
  *       window functions;</li>
- *   <li>the ANTLR 4 tool, generating parsers, lexers, listeners and visitors for two grammars;</li>
+ *   <li>the ANTLR 4 tool, generating parsers, lexers, listeners and visitors for four grammars;</li>
  *   <li>Mozilla Rhino, running a JavaScript workload through its shell;</li>
  *   <li>Apache Groovy, compiling and running a script (classes, closures, collections, dynamic
  *       dispatch) through {@code groovy.ui.GroovyMain}.</li>
@@ -63,10 +63,11 @@ class RealAppsIT {
   void antlr4Tool() throws IOException {
     RunResult full = check(new App("antlr4", "antlr4-complete.jar", "org.antlr.v4.Tool", "org.antlr.", 30, 5,
         dir -> {
-          writeGrammars(dir);
           // relative paths: the tool writes them into the header of each generated file
-          return List.of("-o", "generated", "-Xexact-output-dir", "-visitor", "-listener",
-              "-package", "gen", "grammars/Ledger.g4", "grammars/Query.g4");
+          List<String> args = new ArrayList<>(List.of("-o", "generated", "-Xexact-output-dir",
+              "-visitor", "-listener", "-package", "gen"));
+          args.addAll(writeGrammars(dir));
+          return args;
         },
         // What ANTLR's users rely on is the generated code. The .interp and .tokens files must be
         // the same byte for byte. In the .java files the tool emits the listener and visitor
@@ -246,14 +247,34 @@ class RealAppsIT {
     }
   }
 
-  /** Ledger.g4 (hand-written, a test resource) and Query.g4 (generated: a large SQL-like grammar). */
-  private static Path writeGrammars(Path dir) {
+  /**
+   * Ledger.g4 (hand-written, a test resource) and the generated SQL-like grammars of
+   * {@link #GENERATED_GRAMMARS}, as files of the grammar directory; returns their paths relative
+   * to {@code dir}.
+   */
+  private static List<String> writeGrammars(Path dir) {
     Path g = dir.resolve("grammars");
     copyResource("Ledger.g4", g);
+    List<String> files = new ArrayList<>(List.of("grammars/Ledger.g4"));
+    for (Map.Entry<String, Integer> e : GENERATED_GRAMMARS) {
+      writeSqlGrammar(g, e.getKey(), e.getValue());
+      files.add("grammars/" + e.getKey() + ".g4");
+    }
+    return files;
+  }
+
+  /**
+   * The generated grammars and their statement counts: together with Ledger.g4 about 3 s of the
+   * tool's work on this project's reference machine, a workload of "a few seconds".
+   */
+  static final List<Map.Entry<String, Integer>> GENERATED_GRAMMARS = List.of(
+      Map.entry("Query", 40), Map.entry("Catalog", 80), Map.entry("Audit", 120));
+
+  /** A large SQL-like grammar {@code name} with {@code statements} statement kinds. */
+  private static void writeSqlGrammar(Path g, String name, int statements) {
     StringBuilder sb = new StringBuilder();
-    sb.append("grammar Query;\n\n");
+    sb.append("grammar ").append(name).append(";\n\n");
     sb.append("script : (statement ';')* EOF ;\n");
-    int statements = 40;
     sb.append("statement : ");
     for (int i = 0; i < statements; i++) {
       sb.append(i == 0 ? "" : "\n          | ").append("stmt").append(i);
@@ -318,11 +339,10 @@ class RealAppsIT {
         + "ID : [a-zA-Z_] [a-zA-Z_0-9]* ;\n"
         + "WS : [ \\t\\r\\n]+ -> skip ;\n");
     try {
-      Files.writeString(g.resolve("Query.g4"), sb.toString());
+      Files.writeString(g.resolve(name + ".g4"), sb.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return g;
   }
 
   /** The SQL workload for H2. */
