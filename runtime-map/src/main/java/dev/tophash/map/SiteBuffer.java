@@ -60,6 +60,15 @@ final class SiteBuffer {
   Histogram[] inactive = new Histogram[Metric.values().length];
   /** Operations left until the next sampled one. */
   int countdown = 1;
+  /**
+   * A grow this thread started and has not recorded yet ({@link #growStarted}): its start's
+   * nanoseconds, and the map's overflow buckets, tombstones and size when it started.
+   */
+  boolean growStartPending;
+  private long growStartNanos;
+  private int growOverflow;
+  private int growTombstones;
+  private int growCount;
   final int opSample;
 
   SiteBuffer(Thread owner, SiteRecorder site, int opSample) {
@@ -137,6 +146,36 @@ final class SiteBuffer {
       a[metric.ordinal()] = h;
     }
     h.recordValue(value < 0 ? 0 : value);
+  }
+
+  /**
+   * Notes a grow's start, to be recorded by {@link #recordGrowStart} in the critical section of
+   * the grow work that follows it in the same write: one section per grow step instead of two.
+   */
+  void growStarted(long nanos, int overflow, int tombstones, int count) {
+    growStartNanos = nanos;
+    growOverflow = overflow;
+    growTombstones = tombstones;
+    growCount = count;
+    growStartPending = true;
+  }
+
+  /** Records the pending grow start; only between beginEvents and endEvents. */
+  void recordGrowStart() {
+    growStartPending = false;
+    record(Metric.GROW_START_NANOS, growStartNanos);
+    record(Metric.GROW_OVERFLOW, growOverflow);
+    recordTombstones(growTombstones, growCount);
+  }
+
+  /**
+   * Records a tombstone sample of a map holding {@code tombstones} tombstones and {@code count}
+   * entries; only between beginEvents and endEvents.
+   */
+  void recordTombstones(int tombstones, int count) {
+    record(Metric.TOMBSTONES, tombstones);
+    int occupied = count + tombstones;
+    record(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (tombstones * 1000L) / occupied);
   }
 
   /** Moves one map from one level to another (levels are log2 peak sizes or B values). */

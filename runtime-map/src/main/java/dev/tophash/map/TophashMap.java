@@ -1391,14 +1391,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       if (r.owner != Thread.currentThread()) {
         r = rebind();
       }
-      long stamp = r.beginEvents();
-      try {
-        r.record(Metric.GROW_START_NANOS, t1 - t0);
-        r.record(Metric.GROW_OVERFLOW, noverflow);
-        recordTombstones(r);
-      } finally {
-        r.endEvents(stamp);
-      }
+      // Recorded by the grow work that follows in this write, in the same critical section.
+      r.growStarted(t1 - t0, noverflow, tombstones, count);
       r.counters[(doubling ? Counter.DOUBLING_GROWS : Counter.SAME_SIZE_GROWS).ordinal()]++;
       if (doubling) {
         SiteBuffer.moveLevel(r.bLevels, b, nb);
@@ -1433,14 +1427,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     // The step is part of the write's record, so it is timed only when sampling will pick the
     // write (its own sample() comes later; another thread's buffer is rebound then: time it).
+    // A grow this write started (hashGrow rebound the buffer) is recorded here whatever the
+    // sampling, and its start's clock reading starts the step.
+    boolean started = r.growStartPending;
     boolean sampled = r.countdown <= 1 || r.owner != Thread.currentThread();
-    long t0 = sampled ? System.nanoTime() : 0L;
+    long t0 = started ? growStartNanos : sampled ? System.nanoTime() : 0L;
     int before = tombstones;
     evacuate(o, bucket & (o.n - 1));
     if (old != null) {
       evacuate(o, nevacuate);
     }
-    if (!sampled && old != null) {
+    if (!sampled && !started && old != null) {
       return;
     }
     long t1 = System.nanoTime();
@@ -1449,6 +1446,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     long stamp = r.beginEvents();
     try {
+      if (r.growStartPending) {
+        r.recordGrowStart();
+      }
       if (sampled) {
         r.record(Metric.EVAC_STEP_NANOS, t1 - t0);
         r.record(Metric.EVAC_RECLAIMED, before - tombstones);
@@ -1819,18 +1819,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     long stamp = r.beginEvents();
     try {
-      recordTombstones(r);
+      r.recordTombstones(tombstones, count);
     } finally {
       r.endEvents(stamp);
     }
-  }
-
-  /** The tombstone samples, inside the caller's {@link SiteBuffer#beginEvents} section. */
-  private void recordTombstones(SiteBuffer r) {
-    int t = tombstones;
-    r.record(Metric.TOMBSTONES, t);
-    int occupied = count + t;
-    r.record(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (t * 1000L) / occupied);
   }
 
   private void raisePeak(int n) {
