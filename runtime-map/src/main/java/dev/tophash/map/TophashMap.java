@@ -746,16 +746,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   public V put(K key, V value) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = tops;
-    if (t != null && !delegating) {
-      // Fast path, as find(): Go's grow work for the bucket, then an update of the first tophash
-      // match in the main bucket, or an insert into it when the bucket proves the key absent (no
-      // match before an emptyRest slot) and no grow is due. Anything else is Go's full mapassign.
+    if (t != null && old == null && !delegating) {
+      // Fast path, as find(): an update of the first tophash match in the main bucket, or an
+      // insert into it when the bucket proves the key absent and no grow is due. Anything else,
+      // and any write during a grow (whose grow work, if it fails, must be repaired rather than
+      // retried), is Go's full mapassign.
       long h = hash(k);
       try {
         int bucket = (int) h & (t.length - 1);
-        if (old != null) {
-          growWork(bucket);
-        }
         long w = t[bucket];
         int top = tophash(h);
         long m = lowZeroByte(w ^ (LO * top)); // the first match, as in find
@@ -779,8 +777,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           return null;
         }
         return putVal(key, value, false, true, h);
-      } catch (ArrayIndexOutOfBoundsException | NullPointerException | CorruptTableException e) {
-        // a race, or the key's own exception: the full path tells which (and repairs)
+      } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+        // a race, or the key's own exception: the full path tells which
       }
     }
     return putVal(key, value, false);
@@ -833,9 +831,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /**
-   * {@link #putVal(Object, Object, boolean)} after {@link #put}'s fast path gave up, when
-   * {@code hashed}: the key's hash is {@code hash} (a put calls {@code hashCode()} once, as HashMap
-   * does, however slow the key's hash code is), and the fast path has done the write's grow work.
+   * {@link #putVal(Object, Object, boolean)} with the key's hash already computed when
+   * {@code hashed}: a put whose fast path gave up calls {@code hashCode()} once, as HashMap does,
+   * however slow the key's hash code is.
    */
   private V putVal(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     for (int attempt = 0; ; attempt++) {
@@ -861,13 +859,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int top = tophash(h);
     long pattern = LO * top;
-    boolean worked = hashed;
     for (;;) {
       int bucket = (int) h & mask;
-      if (old != null && !worked) {
+      if (old != null) {
         growWork(bucket);
       }
-      worked = false;
       long[] ta = tops;
       Object[] ka = kv;
       int ti = bucket;
@@ -1468,7 +1464,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * <p>Only the occupied slots of each old bucket are visited, by their SWAR mask; the tombstones
    * are counted from the word. The X and Y buckets are empty until their old bucket is evacuated
    * (every write evacuates the old bucket it is about to use first), so their tophash words are
-   * built in registers and written once each, when a bucket is full or the chain ends.
+   * built in registers and written once per old bucket moved (once in all, for a chain of one).
    */
   private void evacuate(Old o, int oldBucket) {
     if (!o.isEvacuated(oldBucket)) {
@@ -1550,6 +1546,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         }
         marks ^= (long) (EVACUATED_EMPTY ^ (toY ? EVACUATED_Y : EVACUATED_X)) << sh;
       }
+      // The moved entries become visible before the old bucket is marked evacuated, so that a
+      // failure further along the chain (racing writers' damage) loses none of them to repair.
+      writeWord(xId, xt);
+      if (split) {
+        writeWord(yId, yt);
+      }
       ta[ti] = marks;
       if (link == 0) {
         break;
@@ -1563,10 +1565,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       ta = of.tops[c];
       ka = of.kv[c];
       link = of.next[c][ti];
-    }
-    writeWord(xId, xt);
-    if (split) {
-      writeWord(yId, yt);
     }
   }
 
