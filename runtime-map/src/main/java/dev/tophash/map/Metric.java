@@ -8,9 +8,9 @@ package dev.tophash.map;
  * occupied or empty) in every bucket visited, in the old array during a grow and along overflow
  * chains, up to and including the slot that resolved it (the matching slot, or the
  * {@code emptyRest} slot or chain end that proved a miss). A hit in the first slot of its bucket
- * has probe length 1. A lookup miss in a full main bucket whose overflow filter lacks the key's
- * tophash is proven by that bucket alone: probe length 8, the chain not walked (Go would walk it;
- * what is recorded is the work this map did). <b>False positives</b> ({@code falsepos.*}) are the full {@code equals}
+ * has probe length 1. A lookup miss or an insert at a main bucket with no {@code emptyRest} slot
+ * whose overflow filter lacks the key's tophash is proven by that bucket alone: probe length 8,
+ * the chain not walked (Go would walk it; what is recorded is the work this map did). <b>False positives</b> ({@code falsepos.*}) are the full {@code equals}
  * calls that returned false: slots whose tophash matched but whose key did not.
  */
 public enum Metric {

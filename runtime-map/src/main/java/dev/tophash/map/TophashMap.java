@@ -690,9 +690,16 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private void recordFastMiss(long rest) {
     SiteBuffer r = sampled();
     if (r != null) {
-      int probe = (Long.numberOfTrailingZeros(rest) >>> 3) + (int) ((rest | -rest) >>> 63);
-      r.fast[SiteBuffer.FAST_MISS + probe]++;
+      r.fast[SiteBuffer.FAST_MISS + mainBucketProbe(rest)]++;
     }
+  }
+
+  /**
+   * The probe length of an operation that a main bucket resolved as absent: up to its first
+   * emptyRest slot (the lowest mark of {@code rest}), or its 8 slots when it has none.
+   */
+  private static int mainBucketProbe(long rest) {
+    return (Long.numberOfTrailingZeros(rest) >>> 3) + (int) ((rest | -rest) >>> 63);
   }
 
   @Override
@@ -771,8 +778,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             endWrite(stamp);
             return (V) previous;
           }
-        } else if (lowZeroByte(w) != 0 && !overLoadFactor(count + 1L, b)
-            && !tooManyOverflowBuckets(noverflow, b)) {
+        } else if ((lowZeroByte(w) != 0
+                || (lowZeroByte(w & ~LO) != 0 && (filters[bucket] >>> top & 1) == 0))
+            && !overLoadFactor(count + 1L, b) && !tooManyOverflowBuckets(noverflow, b)) {
           insertInMain(t, bucket, w, top, k, value);
           return null;
         }
@@ -784,7 +792,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return putVal(key, value, false);
   }
 
-  /** The insert of {@link #put}'s fast path: the first empty slot of a main bucket with an emptyRest. */
+  /**
+   * The insert of {@link #put}'s fast path: into the first empty slot of a main bucket that proved
+   * the key absent, by an emptyRest slot after its last match or, when it has none but has an
+   * emptyOne slot, by its chain's overflow filter lacking the key's tophash.
+   */
   private void insertInMain(long[] t, int bucket, long w, int top, Object k, Object value) {
     int stamp = ++writeStamp;
     int slot = Long.numberOfTrailingZeros(lowZeroByte(w & ~LO)) >>> 3;
@@ -797,10 +809,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     ka[i] = k;
     ka[i + 1] = value;
     if (rec != null) {
-      // Go's scan of the bucket ended at its first emptyRest slot: that is the probe length.
+      // The scan of the bucket ended at its first emptyRest slot, or after its 8 slots when the
+      // filter proved the key absent: that is the probe length.
       SiteBuffer r = sampled();
       if (r != null) {
-        r.fast[SiteBuffer.FAST_INSERT + (Long.numberOfTrailingZeros(lowZeroByte(w)) >>> 3) + 1]++;
+        r.fast[SiteBuffer.FAST_INSERT + mainBucketProbe(lowZeroByte(w))]++;
       }
     }
     countInsert();
@@ -1102,30 +1115,31 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     } else if (state(topOf(id), i + 1) != EMPTY_REST) {
       return;
     }
-    for (int guard = 0; guard <= (ovf.used + 1) * BUCKET_SIZE; guard++) {
-      setState(id, i, EMPTY_REST);
-      tombstones--;
-      if (i == 0) {
-        if (id == head) {
-          return;
-        }
-        int c = head;
-        while (c != id) {
-          int link = linkOf(c);
-          int n = (1 << b) + link - 1;
-          if (n == id || link == 0) {
-            break;
-          }
-          c = n;
-        }
-        id = c;
-        i = BUCKET_SIZE - 1;
-      } else {
-        i--;
-      }
-      if (state(topOf(id), i) != EMPTY_ONE) {
+    // Go turns the slot, and the emptyOne slots before it back along the chain, into emptyRest
+    // one slot at a time; here it is one word per bucket: the run ends above the bucket's highest
+    // slot at or below i that is not emptyOne.
+    for (int guard = 0; guard <= ovf.used + 1; guard++) {
+      long w = topOf(id);
+      long upTo = i == BUCKET_SIZE - 1 ? -1L : (1L << ((i + 1) << 3)) - 1; // bytes 0..i
+      long others = ~zeroBytes(w ^ LO * EMPTY_ONE) & ~HI7 & upTo;
+      int j = others == 0 ? -1 : (63 - Long.numberOfLeadingZeros(others)) >>> 3;
+      long kept = j < 0 ? 0 : j == BUCKET_SIZE - 1 ? -1L : (1L << ((j + 1) << 3)) - 1;
+      writeWord(id, w & ~(upTo & ~kept)); // emptyRest is 0
+      tombstones -= i - j;
+      if (j >= 0 || id == head) {
         return;
       }
+      int c = head; // the bucket before id in the chain: continue at its last slot
+      while (c != id) {
+        int link = linkOf(c);
+        int n = (1 << b) + link - 1;
+        if (n == id || link == 0) {
+          break;
+        }
+        c = n;
+      }
+      id = c;
+      i = BUCKET_SIZE - 1;
     }
   }
 
@@ -1176,18 +1190,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int o = id - n;
     return ovf.tops[ovf.chunk(o)][ovf.within(o)];
-  }
-
-  private void setState(int id, int slot, int v) {
-    int n = 1 << b;
-    if (id < n) {
-      tops[id] = withState(tops[id], slot, v);
-    } else {
-      int o = id - n;
-      long[] t = ovf.tops[ovf.chunk(o)];
-      int w = ovf.within(o);
-      t[w] = withState(t[w], slot, v);
-    }
   }
 
   private int linkOf(int id) {

@@ -45,6 +45,18 @@ class RecordingTest {
     return MapSites.snapshot(false).sites().get(site);
   }
 
+  /** A key of {@code chained}'s bucket whose tophash is outside the filter bit of {@code chained}'s. */
+  private static HashedKey ruledOutBy(TophashMap<?, ?> m, Object chained) {
+    int bucket = m.bucketOf(chained);
+    int top = TophashMap.tophash(m.hash(chained));
+    for (int h = 0; ; h++) {
+      HashedKey k = new HashedKey(-2, h);
+      if (m.bucketOf(k) == bucket && (TophashMap.tophash(m.hash(k)) & 63) != (top & 63)) {
+        return k;
+      }
+    }
+  }
+
   /** Histogram counts at values 0..max, as an array. */
   private static long[] counts(Histogram h, int max) {
     long[] c = new long[max + 1];
@@ -141,15 +153,7 @@ class RecordingTest {
       m.put(new HashedKey(i, 77), i); // one chain: 8 + 8 + 4
     }
     Object chained = new HashedKey(-1, 77); // same bucket and tophash as the 20 keys
-    int bucket = m.bucketOf(chained);
-    int top = TophashMap.tophash(m.hash(chained));
-    Object ruledOut = null; // same bucket, a tophash outside the chain's filter
-    for (int h = 0; ruledOut == null; h++) {
-      HashedKey k = new HashedKey(-2, h);
-      if (m.bucketOf(k) == bucket && (TophashMap.tophash(m.hash(k)) & 63) != (top & 63)) {
-        ruledOut = k;
-      }
-    }
+    Object ruledOut = ruledOutBy(m, chained);
     SiteSnapshot before = snapshotOf(site);
     assertNull(m.get(chained));
     assertNull(m.get(ruledOut));
@@ -187,6 +191,30 @@ class RecordingTest {
     Histogram share = s.histogram(Metric.TOMBSTONE_PERMILLE);
     assertEquals(500, share.getTotalCount());
     assertTrue(share.getMaxValue() <= 500 * 1000 / 1000 + 5, "share of 500 deletes among 1000");
+  }
+
+  @Test
+  void anInsertIntoAMainBucketWithoutEmptyRestWalksTheChainOnlyWhenItsFilterHasTheTophash() {
+    int site = newSite();
+    TophashMap<Object, Object> m = new TophashMap<>(100, site); // B = 4: no grow
+    for (int i = 0; i < 12; i++) {
+      m.put(new HashedKey(i, 77), i); // one chain: 8 in the main bucket + 4 in an overflow bucket
+    }
+    m.remove(new HashedKey(2, 77)); // slot 2 of the main bucket: emptyOne, and no emptyRest
+    HashedKey ruledOut = ruledOutBy(m, new HashedKey(0, 77));
+    SiteSnapshot before = snapshotOf(site);
+    m.put(ruledOut, "x"); // proven absent by the main bucket and the filter: 8 slots
+    m.put(new HashedKey(100, 77), "y"); // the filter has its tophash: Go's walk to the chain's end
+    SiteSnapshot after = snapshotOf(site);
+    Histogram ins = after.histogram(Metric.PROBE_INSERT);
+    Histogram was = before.histogram(Metric.PROBE_INSERT);
+    assertEquals(1, ins.getCountAtValue(8) - was.getCountAtValue(8), "the filter-proven insert");
+    // the second insert: 8 main slots, then the overflow bucket up to its emptyRest in slot 4
+    assertEquals(1, ins.getCountAtValue(13) - was.getCountAtValue(13), "the walked insert");
+    assertEquals(2, ins.getTotalCount() - was.getTotalCount());
+    assertEquals("x", m.get(ruledOut));
+    assertEquals("y", m.get(new HashedKey(100, 77)));
+    m.checkInvariants();
   }
 
   @Test
