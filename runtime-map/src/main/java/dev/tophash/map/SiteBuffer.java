@@ -58,6 +58,17 @@ final class SiteBuffer {
   final WriterReaderPhaser phaser = new WriterReaderPhaser();
   volatile Histogram[] active = new Histogram[Metric.values().length];
   Histogram[] inactive = new Histogram[Metric.values().length];
+  /** Tombstone counts below this are counted in {@link #tombstoneCounts}; larger ones go to a histogram. */
+  static final int TOMBSTONE_SMALL = 1024;
+  /** Per mille values run from 0 to this. */
+  static final int PERMILLE_MAX = 1000;
+  /**
+   * Tombstone samples (one per delete and per grow): [count] for counts below
+   * {@link #TOMBSTONE_SMALL}, and [{@link #TOMBSTONE_SMALL} + per mille] for their share; a plain
+   * increment each instead of a critical section and two histogram records. Allocated at this
+   * buffer's first sample; read with unsigned deltas, as {@link #probes}.
+   */
+  int[] tombstoneCounts;
   /** Operations left until the next sampled one. */
   int countdown = 1;
   /**
@@ -165,17 +176,31 @@ final class SiteBuffer {
     growStartPending = false;
     record(Metric.GROW_START_NANOS, growStartNanos);
     record(Metric.GROW_OVERFLOW, growOverflow);
-    recordTombstones(growTombstones, growCount);
+    if (!tombstoneSample(growTombstones, growCount)) {
+      record(Metric.TOMBSTONES, growTombstones);
+    }
   }
 
   /**
    * Records a tombstone sample of a map holding {@code tombstones} tombstones and {@code count}
-   * entries; only between beginEvents and endEvents.
+   * entries: its share always, its count too if it is below {@link #TOMBSTONE_SMALL}. Returns
+   * whether it recorded the count; if not, the caller records it as an event.
    */
-  void recordTombstones(int tombstones, int count) {
-    record(Metric.TOMBSTONES, tombstones);
+  boolean tombstoneSample(int tombstones, int count) {
+    int[] c = tombstoneCounts;
+    if (c == null) {
+      c = new int[TOMBSTONE_SMALL + PERMILLE_MAX + 1];
+      tombstoneCounts = c;
+    }
     int occupied = count + tombstones;
-    record(Metric.TOMBSTONE_PERMILLE, occupied == 0 ? 0 : (tombstones * 1000L) / occupied);
+    long permille = occupied <= 0 ? 0 : (tombstones * 1000L) / occupied;
+    // Within 0..1000 always, unless racing writers left the counts inconsistent.
+    c[TOMBSTONE_SMALL + (int) Math.max(0, Math.min(PERMILLE_MAX, permille))]++;
+    if (tombstones >= 0 && tombstones < TOMBSTONE_SMALL) {
+      c[tombstones]++;
+      return true;
+    }
+    return false;
   }
 
   /** Moves one map from one level to another (levels are log2 peak sizes or B values). */

@@ -31,6 +31,9 @@ final class SiteRecorder {
   private final long[] intervalProbes = new long[SiteBuffer.PROBE_METRICS * SiteBuffer.SMALL];
   private final long[] totalPeak = new long[SiteBuffer.LEVELS];
   private final long[] totalB = new long[SiteBuffer.LEVELS];
+  /** The folded {@link SiteBuffer#tombstoneCounts}, once any buffer has some. */
+  private long[] totalTombstones;
+  private long[] intervalTombstones;
   private final EnumMap<Metric, Histogram> totalEvents = new EnumMap<>(Metric.class);
   private final EnumMap<Metric, Histogram> intervalEvents = new EnumMap<>(Metric.class);
   private final List<Seen> seen = new ArrayList<>();
@@ -43,6 +46,7 @@ final class SiteRecorder {
     final long[] counters = new long[Counter.values().length];
     final int[] peak = new int[SiteBuffer.LEVELS];
     final int[] b = new int[SiteBuffer.LEVELS];
+    int[] tombstones;
 
     Seen(SiteBuffer buffer) {
       this.buffer = buffer;
@@ -113,6 +117,15 @@ final class SiteRecorder {
             h.recordValueWithCount(v, c);
           }
         }
+      } else if ((m == Metric.TOMBSTONES || m == Metric.TOMBSTONE_PERMILLE) && totalTombstones != null) {
+        long[] counts = interval ? intervalTombstones : totalTombstones;
+        int from = m == Metric.TOMBSTONES ? 0 : SiteBuffer.TOMBSTONE_SMALL;
+        int to = m == Metric.TOMBSTONES ? SiteBuffer.TOMBSTONE_SMALL : counts.length;
+        for (int i = from; i < to; i++) {
+          if (counts[i] > 0) {
+            h.recordValueWithCount(i - from, counts[i]);
+          }
+        }
       } else if (m == Metric.PEAK_SIZE || m == Metric.FINAL_B) {
         if (!interval) {
           long[] levels = m == Metric.PEAK_SIZE ? totalPeak : totalB;
@@ -133,6 +146,9 @@ final class SiteRecorder {
     if (interval) {
       java.util.Arrays.fill(intervalCounters, 0);
       java.util.Arrays.fill(intervalProbes, 0);
+      if (intervalTombstones != null) {
+        java.util.Arrays.fill(intervalTombstones, 0);
+      }
       intervalEvents.clear();
     }
     return snap;
@@ -167,6 +183,23 @@ final class SiteRecorder {
         int counter = SiteBuffer.FAST_COUNTERS[kind].ordinal();
         totalCounters[counter] += delta;
         intervalCounters[counter] += delta;
+      }
+    }
+    int[] tombstones = b.tombstoneCounts;
+    if (tombstones != null) {
+      if (s.tombstones == null) {
+        s.tombstones = new int[tombstones.length];
+      }
+      if (totalTombstones == null) {
+        totalTombstones = new long[tombstones.length];
+        intervalTombstones = new long[tombstones.length];
+      }
+      for (int i = 0; i < tombstones.length; i++) {
+        long delta = take(tombstones, s.tombstones, i);
+        if (delta != 0) {
+          totalTombstones[i] += delta;
+          intervalTombstones[i] += delta;
+        }
       }
     }
     long[] counters = b.counters;

@@ -1817,11 +1817,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
-    long stamp = r.beginEvents();
-    try {
-      r.recordTombstones(tombstones, count);
-    } finally {
-      r.endEvents(stamp);
+    int t = tombstones;
+    if (!r.tombstoneSample(t, count)) {
+      r.event(Metric.TOMBSTONES, t);
     }
   }
 

@@ -218,6 +218,44 @@ class RecordingTest {
   }
 
   @Test
+  void tombstoneSamplesAreExactBelowAndAboveThePlainCountersRange() {
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>(6000, site);
+    for (int i = 0; i < 6000; i++) {
+      m.put(i, i);
+    }
+    MapSites.snapshot(true); // start the intervals here
+    Histogram counts = new Histogram(2);
+    Histogram shares = new Histogram(2);
+    Histogram intervalCounts = new Histogram(2);
+    Histogram intervalShares = new Histogram(2);
+    for (int i = 0; i < 6000; i++) {
+      if (i % 3 == 0) {
+        continue;
+      }
+      m.remove(i);
+      int t = m.shape().tombstones();
+      counts.recordValue(t);
+      int occupied = m.size() + t;
+      shares.recordValue(occupied == 0 ? 0 : t * 1000L / occupied);
+      if (i % 997 == 0) {
+        SiteSnapshot interval = MapSites.snapshot(true).sites().get(site);
+        intervalCounts.add(interval.histogram(Metric.TOMBSTONES));
+        intervalShares.add(interval.histogram(Metric.TOMBSTONE_PERMILLE));
+      }
+    }
+    SiteSnapshot last = MapSites.snapshot(true).sites().get(site);
+    intervalCounts.add(last.histogram(Metric.TOMBSTONES));
+    intervalShares.add(last.histogram(Metric.TOMBSTONE_PERMILLE));
+    assertTrue(counts.getMaxValue() >= 2 * SiteBuffer.TOMBSTONE_SMALL, "samples above the plain range");
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(counts, s.histogram(Metric.TOMBSTONES));
+    assertEquals(shares, s.histogram(Metric.TOMBSTONE_PERMILLE));
+    assertEquals(counts, intervalCounts, "the intervals add up to the samples");
+    assertEquals(shares, intervalShares);
+  }
+
+  @Test
   void evacuationStepsPerGrowAreCountedExactly() {
     int site = newSite();
     TophashMap<Integer, Integer> m = new TophashMap<>((Void) null, site);
