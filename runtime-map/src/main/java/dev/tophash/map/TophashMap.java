@@ -986,11 +986,56 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public V remove(Object key) {
+    Object k = key == null ? NULL_KEY : key;
+    long[] t = tops;
+    if (t != null && old == null && !delegating) {
+      // Fast path, as put's: the key at the main bucket's first tophash match is deleted here;
+      // anything else is Go's full mapdelete.
+      long h = hash(k);
+      try {
+        int bucket = (int) h & (t.length - 1);
+        long w = t[bucket];
+        long m = lowZeroByte(w ^ (LO * tophash(h)));
+        if (m != 0) {
+          Object[] ka = kv;
+          int slot = Long.numberOfTrailingZeros(m) >>> 3;
+          int i = (bucket << 4) + (slot << 1);
+          Object k2 = ka[i];
+          if (k2 == k || k.equals(k2)) {
+            return (V) deleteInMain(t, bucket, w, slot, ka, i);
+          }
+        }
+        Object v = removeVal(key, null, false, true, h);
+        return v == ABSENT ? null : (V) v;
+      } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
+        // a race, or the key's own exception: the full path tells which
+      }
+    }
     Object v = removeVal(key, null, false);
-    @SuppressWarnings("unchecked")
-    V result = v == ABSENT ? null : (V) v;
-    return result;
+    return v == ABSENT ? null : (V) v;
+  }
+
+  /** The delete of {@link #remove}'s fast path: slot {@code slot} of main bucket {@code bucket}. */
+  private Object deleteInMain(long[] t, int bucket, long w, int slot, Object[] ka, int i) {
+    int stamp = ++writeStamp;
+    Object v = ka[i + 1];
+    ka[i] = null;
+    ka[i + 1] = null;
+    t[bucket] = withState(w, slot, EMPTY_ONE);
+    tombstones++;
+    sweepEmptyRest(bucket, bucket, slot);
+    int n = --count;
+    ownModCount++;
+    if (n == 0) {
+      reseed();
+    }
+    if (rec != null && recordProbe(Counter.DELETES, Metric.PROBE_DELETE, slot + 1, 0)) {
+      recordTombstones(); // part of the delete's record: sampled with it
+    }
+    endWrite(stamp);
+    return v;
   }
 
   @Override
@@ -1003,16 +1048,25 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * into emptyRest sweeping backwards, across chain buckets.
    */
   private Object removeVal(Object key, Object value, boolean matchValue) {
+    return removeVal(key, value, matchValue, false, 0L);
+  }
+
+  /**
+   * {@link #removeVal(Object, Object, boolean)} with the key's hash already computed when
+   * {@code hashed} ({@link #remove}'s fast path gave up): {@code hashCode()} is called once.
+   */
+  private Object removeVal(Object key, Object value, boolean matchValue, boolean hashed, long hash) {
     for (int attempt = 0; ; attempt++) {
       try {
-        return removeVal0(key, value, matchValue);
+        return removeVal0(key, value, matchValue, hashed && attempt == 0, hash);
       } catch (RuntimeException e) {
         recover(e, attempt);
       }
     }
   }
 
-  private Object removeVal0(Object key, Object value, boolean matchValue) {
+  private Object removeVal0(Object key, Object value, boolean matchValue, boolean hashed,
+      long hash) {
     if (delegating) {
       long t0 = rec != null ? System.nanoTime() : 0L;
       int before = super.size();
@@ -1031,7 +1085,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return ABSENT;
     }
-    long h = hash(k);
+    long h = hashed ? hash : hash(k);
     int stamp = beginWrite();
     int bucket = (int) h & mask;
     if (old != null) {

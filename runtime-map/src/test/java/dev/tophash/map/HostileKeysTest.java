@@ -149,6 +149,15 @@ class HostileKeysTest {
       }
       assertEquals(2, Counting.hashCalls, "get and containsKey: one call each");
     }
+    while (m.shape().growing()) {
+      m.put(new Counting(-1), 0); // each write moves two old buckets: finish the grow
+    }
+    for (int i = 0; i < 50_000; i += 2) { // removes of present and absent keys (removes never grow)
+      Counting.hashCalls = 0;
+      m.remove(new Counting(i));
+      m.remove(new Counting(-i - 100_000));
+      assertEquals(2, Counting.hashCalls, "remove of a present and of an absent key: one call each");
+    }
   }
 
   @Test
