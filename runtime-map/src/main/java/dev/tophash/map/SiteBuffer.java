@@ -59,12 +59,14 @@ final class SiteBuffer {
   volatile Histogram[] active = new Histogram[Metric.values().length];
   Histogram[] inactive = new Histogram[Metric.values().length];
   /** Tombstone counts below this are counted in {@link #tombstoneCounts}; larger ones go to a histogram. */
-  static final int TOMBSTONE_SMALL = 1024;
+  static final int TOMBSTONE_LIMIT = 1 << 20;
+  /** The buckets of tombstone counts below {@link #TOMBSTONE_LIMIT} ({@link #countBucket}). */
+  static final int TOMBSTONE_BUCKETS = countBucket(TOMBSTONE_LIMIT - 1) + 1;
   /** Per mille values run from 0 to this. */
   static final int PERMILLE_MAX = 1000;
   /**
-   * Tombstone samples (one per delete and per grow): [count] for counts below
-   * {@link #TOMBSTONE_SMALL}, and [{@link #TOMBSTONE_SMALL} + per mille] for their share; a plain
+   * Tombstone samples (one per delete and per grow): [{@link #countBucket}(count)] for counts below
+   * {@link #TOMBSTONE_LIMIT}, and [{@link #TOMBSTONE_BUCKETS} + per mille] for their share; a plain
    * increment each instead of a critical section and two histogram records. Allocated at this
    * buffer's first sample; read with unsigned deltas, as {@link #probes}.
    */
@@ -189,18 +191,43 @@ final class SiteBuffer {
   boolean tombstoneSample(int tombstones, int count) {
     int[] c = tombstoneCounts;
     if (c == null) {
-      c = new int[TOMBSTONE_SMALL + PERMILLE_MAX + 1];
+      c = new int[TOMBSTONE_BUCKETS + PERMILLE_MAX + 1];
       tombstoneCounts = c;
     }
     int occupied = count + tombstones;
     long permille = occupied <= 0 ? 0 : (tombstones * 1000L) / occupied;
     // Within 0..1000 always, unless racing writers left the counts inconsistent.
-    c[TOMBSTONE_SMALL + (int) Math.max(0, Math.min(PERMILLE_MAX, permille))]++;
-    if (tombstones >= 0 && tombstones < TOMBSTONE_SMALL) {
-      c[tombstones]++;
+    c[TOMBSTONE_BUCKETS + (int) Math.max(0, Math.min(PERMILLE_MAX, permille))]++;
+    if (tombstones >= 0 && tombstones < TOMBSTONE_LIMIT) {
+      c[countBucket(tombstones)]++;
       return true;
     }
     return false;
+  }
+
+  /**
+   * The bucket of a non-negative value in the layout of the site histograms (HdrHistogram with
+   * 2 significant digits: 256 sub-buckets, so values below 256 are exact and each power of two
+   * above splits into 128 ranges): counting a value in its bucket and recording the bucket's
+   * lowest value ({@link #bucketValue}) gives the histogram the same counts, minimum, maximum,
+   * mean and percentiles as recording the value itself. {@code RecordingTest} holds this to
+   * HdrHistogram's own equivalent-value ranges.
+   */
+  static int countBucket(int v) {
+    if (v < 256) {
+      return v;
+    }
+    int shift = 31 - Integer.numberOfLeadingZeros(v) - 7;
+    return (shift << 7) + (v >>> shift);
+  }
+
+  /** The lowest value of bucket {@code b} ({@link #countBucket}). */
+  static long bucketValue(int b) {
+    if (b < 256) {
+      return b;
+    }
+    int shift = (b - 128) >>> 7;
+    return (long) (b - (shift << 7)) << shift;
   }
 
   /** Moves one map from one level to another (levels are log2 peak sizes or B values). */

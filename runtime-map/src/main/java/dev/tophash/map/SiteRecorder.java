@@ -119,11 +119,12 @@ final class SiteRecorder {
         }
       } else if ((m == Metric.TOMBSTONES || m == Metric.TOMBSTONE_PERMILLE) && totalTombstones != null) {
         long[] counts = interval ? intervalTombstones : totalTombstones;
-        int from = m == Metric.TOMBSTONES ? 0 : SiteBuffer.TOMBSTONE_SMALL;
-        int to = m == Metric.TOMBSTONES ? SiteBuffer.TOMBSTONE_SMALL : counts.length;
+        boolean share = m == Metric.TOMBSTONE_PERMILLE;
+        int from = share ? SiteBuffer.TOMBSTONE_BUCKETS : 0;
+        int to = share ? counts.length : SiteBuffer.TOMBSTONE_BUCKETS;
         for (int i = from; i < to; i++) {
           if (counts[i] > 0) {
-            h.recordValueWithCount(i - from, counts[i]);
+            h.recordValueWithCount(share ? i - from : SiteBuffer.bucketValue(i), counts[i]);
           }
         }
       } else if (m == Metric.PEAK_SIZE || m == Metric.FINAL_B) {

@@ -247,12 +247,24 @@ class RecordingTest {
     SiteSnapshot last = MapSites.snapshot(true).sites().get(site);
     intervalCounts.add(last.histogram(Metric.TOMBSTONES));
     intervalShares.add(last.histogram(Metric.TOMBSTONE_PERMILLE));
-    assertTrue(counts.getMaxValue() >= 2 * SiteBuffer.TOMBSTONE_SMALL, "samples above the plain range");
+    assertTrue(counts.getMaxValue() >= 2_000, "samples in the plain counters' wider buckets");
     SiteSnapshot s = snapshotOf(site);
     assertEquals(counts, s.histogram(Metric.TOMBSTONES));
     assertEquals(shares, s.histogram(Metric.TOMBSTONE_PERMILLE));
     assertEquals(counts, intervalCounts, "the intervals add up to the samples");
     assertEquals(shares, intervalShares);
+  }
+
+  @Test
+  void plainCounterBucketsAreTheSiteHistogramsEquivalentValueRanges() {
+    Histogram h = SiteSnapshot.newHistogram();
+    for (int v = 0; v < SiteBuffer.TOMBSTONE_LIMIT; v += 1 + v / 4096) {
+      int b = SiteBuffer.countBucket(v);
+      assertTrue(b >= 0 && b < SiteBuffer.TOMBSTONE_BUCKETS, "bucket of " + v);
+      assertEquals(h.lowestEquivalentValue(v), SiteBuffer.bucketValue(b), "lowest value like " + v);
+      assertEquals(b, SiteBuffer.countBucket((int) h.highestEquivalentValue(v)), "highest value like " + v);
+    }
+    assertEquals(SiteBuffer.TOMBSTONE_BUCKETS - 1, SiteBuffer.countBucket(SiteBuffer.TOMBSTONE_LIMIT - 1));
   }
 
   @Test
