@@ -160,6 +160,63 @@ class HostileKeysTest {
     }
   }
 
+  /** A key whose hash code the test changes after insertion. */
+  static final class Mutable {
+    final int id;
+    int hash;
+
+    Mutable(int id, int hash) {
+      this.id = id;
+      this.hash = hash;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Mutable k && k.id == id;
+    }
+  }
+
+  @Test
+  void anEvacuationThatFailsPartWayThroughAChainLosesNoEntry() {
+    TophashMap<Object, Object> m = new TophashMap<>(13); // B = 1, grows at the 14th insert
+    Mutable[] chain = new Mutable[9];
+    for (int i = 0; i < chain.length; i++) {
+      chain[i] = new Mutable(i, 77); // one chain: 8 in the main bucket, the 9th in an overflow bucket
+      m.put(chain[i], i);
+    }
+    assertEquals(1, m.shape().overflowBuckets());
+    int oldBucket = m.bucketOf(chain[0]);
+    int top = TophashMap.tophash(m.hash(chain[0]));
+    // The overflow bucket's key now hashes to the other old bucket with the same tophash: when
+    // the grow moves this chain, the main bucket goes first, then the key looks like one that
+    // racing writers put in the wrong chain, the step fails, and the map repairs itself.
+    Mutable moved = chain[8];
+    for (int h = 0; ; h++) {
+      moved.hash = h;
+      long hh = m.hash(moved);
+      if (((int) hh & 1) != oldBucket && TophashMap.tophash(hh) == top) {
+        break;
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      m.put(new Mutable(100 + i, 1000 + i), i); // the 14th insert starts the grow
+    }
+    for (int i = 0; i < 8; i++) {
+      assertEquals(i, m.get(chain[i]), "the main bucket's key " + i + " after the failed step");
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i, m.get(new Mutable(100 + i, 1000 + i)));
+    }
+    assertEquals(8, m.get(moved), "the changed key moved with its new hash");
+    assertEquals(14, m.size());
+    m.checkInvariants();
+  }
+
   @Test
   void aMapThatContainsItselfPrintsAndHashesAsHashMapDoes() {
     TophashMap<Object, Object> m = new TophashMap<>();
