@@ -105,19 +105,29 @@ class HostileKeysTest {
     assertEquals(1, found, "still there, reachable by iteration");
   }
 
-  /** A key counting its hashCode calls: a slow hash code costs once per operation, as in HashMap. */
+  /**
+   * A key counting its hashCode calls (a slow hash code costs once per operation, as in HashMap),
+   * whose hash code a test may change after insertion.
+   */
   static final class Counting {
     static int hashCalls;
     final int id;
+    int hash;
 
     Counting(int id) {
       this.id = id;
+      this.hash = id;
+    }
+
+    Counting(int id, int hash) {
+      this.id = id;
+      this.hash = hash;
     }
 
     @Override
     public int hashCode() {
       hashCalls++;
-      return id;
+      return hash;
     }
 
     @Override
@@ -160,33 +170,12 @@ class HostileKeysTest {
     }
   }
 
-  /** A key whose hash code the test changes after insertion. */
-  static final class Mutable {
-    final int id;
-    int hash;
-
-    Mutable(int id, int hash) {
-      this.id = id;
-      this.hash = hash;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Mutable k && k.id == id;
-    }
-  }
-
   @Test
   void anEvacuationThatFailsPartWayThroughAChainLosesNoEntry() {
     TophashMap<Object, Object> m = new TophashMap<>(13); // B = 1, grows at the 14th insert
-    Mutable[] chain = new Mutable[9];
+    Counting[] chain = new Counting[9];
     for (int i = 0; i < chain.length; i++) {
-      chain[i] = new Mutable(i, 77); // one chain: 8 in the main bucket, the 9th in an overflow bucket
+      chain[i] = new Counting(i, 77); // one chain: 8 in the main bucket, the 9th in an overflow bucket
       m.put(chain[i], i);
     }
     assertEquals(1, m.shape().overflowBuckets());
@@ -195,7 +184,7 @@ class HostileKeysTest {
     // The overflow bucket's key now hashes to the other old bucket with the same tophash: when
     // the grow moves this chain, the main bucket goes first, then the key looks like one that
     // racing writers put in the wrong chain, the step fails, and the map repairs itself.
-    Mutable moved = chain[8];
+    Counting moved = chain[8];
     for (int h = 0; ; h++) {
       moved.hash = h;
       long hh = m.hash(moved);
@@ -204,13 +193,13 @@ class HostileKeysTest {
       }
     }
     for (int i = 0; i < 5; i++) {
-      m.put(new Mutable(100 + i, 1000 + i), i); // the 14th insert starts the grow
+      m.put(new Counting(100 + i, 1000 + i), i); // the 14th insert starts the grow
     }
     for (int i = 0; i < 8; i++) {
       assertEquals(i, m.get(chain[i]), "the main bucket's key " + i + " after the failed step");
     }
     for (int i = 0; i < 5; i++) {
-      assertEquals(i, m.get(new Mutable(100 + i, 1000 + i)));
+      assertEquals(i, m.get(new Counting(100 + i, 1000 + i)));
     }
     assertEquals(8, m.get(moved), "the changed key moved with its new hash");
     assertEquals(14, m.size());
