@@ -38,6 +38,13 @@ final class SiteBuffer {
   static final Metric[] FAST_METRICS = {Metric.PROBE_HIT, Metric.PROBE_MISS, Metric.PROBE_UPDATE,
       Metric.PROBE_INSERT};
 
+  /** Tombstone counts below this are counted in {@link #tombstoneCounts}; larger ones go to a histogram. */
+  static final int TOMBSTONE_LIMIT = 1 << 20;
+  /** The buckets of tombstone counts below {@link #TOMBSTONE_LIMIT} ({@link #countBucket}). */
+  static final int TOMBSTONE_BUCKETS = countBucket(TOMBSTONE_LIMIT - 1) + 1;
+  /** Per mille values run from 0 to this. */
+  static final int PERMILLE_MAX = 1000;
+
   final Thread owner;
   final SiteRecorder site;
   /** [metric ordinal * SMALL + value] for the probe metrics; read with unsigned deltas. */
@@ -58,12 +65,6 @@ final class SiteBuffer {
   final WriterReaderPhaser phaser = new WriterReaderPhaser();
   volatile Histogram[] active = new Histogram[Metric.values().length];
   Histogram[] inactive = new Histogram[Metric.values().length];
-  /** Tombstone counts below this are counted in {@link #tombstoneCounts}; larger ones go to a histogram. */
-  static final int TOMBSTONE_LIMIT = 1 << 20;
-  /** The buckets of tombstone counts below {@link #TOMBSTONE_LIMIT} ({@link #countBucket}). */
-  static final int TOMBSTONE_BUCKETS = countBucket(TOMBSTONE_LIMIT - 1) + 1;
-  /** Per mille values run from 0 to this. */
-  static final int PERMILLE_MAX = 1000;
   /**
    * Tombstone samples (one per delete and per grow): [{@link #countBucket}(count)] for counts below
    * {@link #TOMBSTONE_LIMIT}, and [{@link #TOMBSTONE_BUCKETS} + per mille] for their share; a plain
@@ -185,7 +186,7 @@ final class SiteBuffer {
 
   /**
    * Records a tombstone sample of a map holding {@code tombstones} tombstones and {@code count}
-   * entries: its share always, its count too if it is below {@link #TOMBSTONE_SMALL}. Returns
+   * entries: its share always, its count too if it is below {@link #TOMBSTONE_LIMIT}. Returns
    * whether it recorded the count; if not, the caller records it as an event.
    */
   boolean tombstoneSample(int tombstones, int count) {
