@@ -1004,7 +1004,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           int i = (bucket << 4) + (slot << 1);
           Object k2 = ka[i];
           if (k2 == k || k.equals(k2)) {
-            return (V) deleteInMain(t, bucket, w, slot, ka, i);
+            int stamp = ++writeStamp;
+            Object v = deleteSlot(t, bucket, w, slot, ka, i, bucket, bucket, slot + 1, 0);
+            endWrite(stamp);
+            return (V) v;
           }
         }
         Object v = removeVal(key, null, false, true, h);
@@ -1017,24 +1020,28 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return v == ABSENT ? null : (V) v;
   }
 
-  /** The delete of {@link #remove}'s fast path: slot {@code slot} of main bucket {@code bucket}. */
-  private Object deleteInMain(long[] t, int bucket, long w, int slot, Object[] ka, int i) {
-    int stamp = ++writeStamp;
-    Object v = ka[i + 1];
-    ka[i] = null;
-    ka[i + 1] = null;
-    t[bucket] = withState(w, slot, EMPTY_ONE);
+  /**
+   * Go's delete of the key in slot {@code slot} of bucket {@code id} of the chain of main bucket
+   * {@code head}: the bucket's word {@code t} is {@code ta[ti]} and the key is {@code ka[at]}.
+   * Empties the slot, turns the emptyOne slots it ends into emptyRest, counts the delete and
+   * records it with its probe length; returns the value the slot held.
+   */
+  private Object deleteSlot(long[] ta, int ti, long t, int slot, Object[] ka, int at, int head,
+      int id, int probe, int falsePositives) {
+    Object v = ka[at + 1];
+    ka[at] = null;
+    ka[at + 1] = null;
+    ta[ti] = withState(t, slot, EMPTY_ONE);
     tombstones++;
-    sweepEmptyRest(bucket, bucket, slot);
+    sweepEmptyRest(head, id, slot);
     int n = --count;
     ownModCount++;
     if (n == 0) {
       reseed();
     }
-    if (rec != null && recordProbe(Counter.DELETES, Metric.PROBE_DELETE, slot + 1, 0)) {
+    if (rec != null && recordProbe(Counter.DELETES, Metric.PROBE_DELETE, probe, falsePositives)) {
       recordTombstones(); // part of the delete's record: sampled with it
     }
-    endWrite(stamp);
     return v;
   }
 
@@ -1117,20 +1124,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             endWrite(stamp);
             return ABSENT;
           }
-          ka[kb + (i << 1)] = null;
-          ka[kb + (i << 1) + 1] = null;
-          ta[ti] = withState(t, i, EMPTY_ONE);
-          tombstones++;
-          sweepEmptyRest(bucket, id, i);
-          int n = --count;
-          ownModCount++;
-          if (n == 0) {
-            reseed();
-          }
-          if (rec != null
-              && recordProbe(Counter.DELETES, Metric.PROBE_DELETE, (chain << 3) + i + 1, falsePositives)) {
-            recordTombstones(); // part of the delete's record: sampled with it
-          }
+          deleteSlot(ta, ti, t, i, ka, kb + (i << 1), bucket, id, (chain << 3) + i + 1,
+              falsePositives);
           endWrite(stamp);
           return v;
         }
