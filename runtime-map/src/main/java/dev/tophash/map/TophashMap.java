@@ -872,6 +872,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int top = tophash(h);
     long pattern = LO * top;
+    boolean grew = false;
     for (;;) {
       int bucket = (int) h & mask;
       if (old != null) {
@@ -956,6 +957,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       if (old == null && (overLoadFactor(count + 1L, b) || tooManyOverflowBuckets(noverflow, b))
           && b < MAX_B) {
+        if (grew) {
+          // A grow this write started has finished (B <= 1: its grow work moved every bucket)
+          // without making room. With a true count that cannot happen: a doubled table holds
+          // twice the load, and a same-size grow leaves fewer than 2^B overflow buckets. Racing
+          // writers lost a count increment; growing again would loop forever: repair, recount.
+          throw corruptChain();
+        }
+        grew = true;
         hashGrow();
         continue; // Go: "again", with grow work on the new geometry
       }
