@@ -1678,25 +1678,50 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /** {@link #origin}: an exception of the keys' own code. */
+  private static final int KEYS = 0;
+  /** {@link #origin}: an exception of this map's own code, which only a race explains. */
+  private static final int OURS = 1;
+  /** {@link #origin}: an exception without a stack trace, which may be either. */
+  private static final int UNKNOWN = 2;
+
   /**
-   * The exception to throw for {@code e}: an ArrayIndexOutOfBounds or NullPointer exception
-   * raised by this map's own code can only come from another thread changing the table under
-   * this operation (unsynchronized sharing), and becomes a ConcurrentModificationException, as
-   * HashMap's callers expect from misuse; anything else (the keys' own exceptions) is rethrown
-   * unchanged.
+   * Where {@code e} comes from. An ArrayIndexOutOfBounds or NullPointer exception (or the map's
+   * own CorruptTableException) raised by this map's own code can only come from another thread
+   * changing the table under this operation. Its stack trace tells, except that compiled code which
+   * has thrown an implicit exception often enough throws a preallocated one with no trace at all
+   * (HotSpot's OmitStackTraceInFastThrow, on by default): that one is {@link #UNKNOWN}.
+   */
+  static int origin(RuntimeException e) {
+    if (e instanceof CorruptTableException) {
+      return OURS;
+    }
+    if (e instanceof ArrayIndexOutOfBoundsException || e instanceof NullPointerException
+        || e instanceof NegativeArraySizeException) {
+      StackTraceElement[] trace = e.getStackTrace();
+      if (trace.length == 0) {
+        return UNKNOWN;
+      }
+      return trace[0].getClassName().startsWith("dev.tophash.map.") ? OURS : KEYS;
+    }
+    return KEYS;
+  }
+
+  /**
+   * The exception to throw for {@code e} raised where no key's code runs: one of this map's own
+   * (see {@link #origin}), or one without a trace, is a race and becomes a
+   * ConcurrentModificationException, as HashMap's callers expect from misuse; anything else is
+   * rethrown unchanged.
    */
   static RuntimeException raceFailure(RuntimeException e) {
-    if (e instanceof ArrayIndexOutOfBoundsException || e instanceof NullPointerException
-        || e instanceof NegativeArraySizeException || e instanceof CorruptTableException) {
-      StackTraceElement[] trace = e.getStackTrace();
-      if (trace.length > 0 && trace[0].getClassName().startsWith("dev.tophash.map.")) {
-        ConcurrentModificationException cme =
-            new ConcurrentModificationException("concurrent map read and map write");
-        cme.initCause(e);
-        return cme;
-      }
-    }
-    return e;
+    return origin(e) == KEYS ? e : asRace(e);
+  }
+
+  private static ConcurrentModificationException asRace(RuntimeException e) {
+    ConcurrentModificationException cme =
+        new ConcurrentModificationException("concurrent map read and map write");
+    cme.initCause(e);
+    return cme;
   }
 
   /**
@@ -1732,12 +1757,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  /** Thrown by a chain walk that finds more buckets than exist: only a race can do that. */
+  /**
+   * Thrown where the table is found inconsistent in a way only racing writers explain: a chain
+   * longer than the buckets in use, arrays of different generations, a write's own finished grow
+   * that made no room.
+   */
+
   static final class CorruptTableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     CorruptTableException() {
-      super("an overflow chain longer than the overflow buckets in use");
+      super("racing writers left the table inconsistent");
     }
   }
 
@@ -1748,16 +1778,22 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /**
    * Called when an operation threw: rethrows the keys' own exceptions unchanged; after a failure of
    * this map's own code (a race), repairs the table once so that the caller can try again, and the
-   * second time throws it as a ConcurrentModificationException.
+   * second time throws it as a ConcurrentModificationException. An exception without a trace may
+   * be either: the table is repaired and the operation tried again twice, and if it still throws,
+   * the exception is rethrown unchanged, as a key's own.
    */
   private void recover(RuntimeException e, int attempt) {
-    RuntimeException f = raceFailure(e);
-    if (f == e) {
-      throw f;
+    int origin = origin(e);
+    if (origin == KEYS) {
+      throw e;
     }
-    countRace();
-    if (attempt > 0) {
-      throw f;
+    if (origin == OURS) {
+      countRace();
+      if (attempt > 0) {
+        throw asRace(e);
+      }
+    } else if (attempt > 1) {
+      throw e;
     }
     try {
       repair();

@@ -21,6 +21,8 @@ class HostileKeysTest {
     final int id;
     boolean throwHash;
     boolean throwEquals;
+    /** Throw trace-less NullPointerExceptions, as compiled code does after many (fast throw). */
+    boolean throwBare;
 
     Fickle(int id) {
       this.id = id;
@@ -31,6 +33,9 @@ class HostileKeysTest {
       if (throwHash) {
         throw new Boom("hashCode " + id);
       }
+      if (throwBare) {
+        throw bare();
+      }
       return id % 7;
     }
 
@@ -38,6 +43,9 @@ class HostileKeysTest {
     public boolean equals(Object o) {
       if (throwEquals) {
         throw new Boom("equals " + id);
+      }
+      if (throwBare && o != this) {
+        throw bare();
       }
       return o instanceof Fickle f && f.id == id;
     }
@@ -84,6 +92,33 @@ class HostileKeysTest {
     assertThrows(Boom.class, () -> m.remove(bad));
     assertEquals(before, m);
     m.checkInvariants();
+  }
+
+  private static NullPointerException bare() {
+    NullPointerException e = new NullPointerException();
+    e.setStackTrace(new StackTraceElement[0]);
+    return e;
+  }
+
+  @Test
+  void aKeysExceptionWithoutAStackTraceStillReachesTheCallerUnchanged() {
+    // Such an exception could also be the map's own (a race), so the map repairs and tries
+    // again; the key throws again, and the caller gets the key's exception, not a
+    // ConcurrentModificationException, with the map as it was.
+    for (int n : new int[] {0, 13, 1000}) {
+      TophashMap<Object, Object> m = filled(n);
+      Map<Object, Object> before = new HashMap<>(m);
+      Fickle bad = new Fickle(3);
+      bad.throwBare = true;
+      assertThrows(NullPointerException.class, () -> m.put(bad, 1));
+      assertThrows(NullPointerException.class, () -> m.computeIfAbsent(bad, k -> 1));
+      if (n > 0) { // an empty map looks nothing up, as HashMap
+        assertThrows(NullPointerException.class, () -> m.get(bad));
+        assertThrows(NullPointerException.class, () -> m.remove(bad));
+      }
+      assertEquals(before, m);
+      m.checkInvariants();
+    }
   }
 
   @Test

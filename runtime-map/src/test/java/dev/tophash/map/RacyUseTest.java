@@ -160,6 +160,24 @@ class RacyUseTest {
     m.checkInvariants();
   }
 
+  /**
+   * Compiled code that has thrown an implicit NullPointerException often enough throws a
+   * preallocated one without a stack trace; racing writers on a hot map produce exactly those.
+   * Where no key's code runs (iteration) it is a race; where a key's code may have thrown it, the
+   * operation repairs and retries (HostileKeysTest checks that a key's own still reaches the
+   * caller).
+   */
+  @Test
+  void anExceptionWithoutAStackTraceIsTakenForARace() {
+    NullPointerException bare = new NullPointerException();
+    bare.setStackTrace(new StackTraceElement[0]);
+    assertTrue(TophashMap.raceFailure(bare) instanceof ConcurrentModificationException);
+    assertEquals(bare, TophashMap.raceFailure(bare).getCause());
+    NullPointerException keys = new NullPointerException();
+    keys.setStackTrace(new StackTraceElement[] {new StackTraceElement("com.shop.Key", "hashCode", "Key.java", 9)});
+    assertEquals(keys, TophashMap.raceFailure(keys));
+  }
+
   /** Waits for the threads (two minutes at most) and fails on a hung thread or an exception. */
   private static void awaitAll(List<Thread> threads, Map<String, Throwable> unexpected)
       throws InterruptedException {
