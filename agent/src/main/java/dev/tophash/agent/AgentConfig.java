@@ -39,7 +39,7 @@ import java.util.Map;
  *       method and line. Class loading, {@code java.lang}, concurrency, I/O and JDK internals
  *       stay excluded.</td></tr>
  *   <tr><td>{@code sample=N}</td><td>1</td><td>Record 1 in N operations of a tracked map.</td></tr>
- *   <tr><td>{@code maps=N}</td><td>1</td><td>Track 1 in N maps per site.</td></tr>
+ *   <tr><td>{@code maps=N}</td><td>1</td><td>Track 1 in N maps per site; the others keep HashMap's own algorithm.</td></tr>
  *   <tr><td>{@code record=on|off}</td><td>{@code on}</td><td>{@code off} still replaces the maps
  *       but records nothing: the overhead of the map alone.</td></tr>
  *   <tr><td>{@code interval=DURATION}</td><td>{@code 10s}</td><td>Period of the interval log
@@ -102,7 +102,7 @@ public final class AgentConfig {
     o.put("exclude=PATTERNS", "never rewrite these classes (same patterns; wins over include)");
     o.put("jdk=true|false", "also rewrite JDK classes such as HashSet and Collectors (default false)");
     o.put("sample=N", "record 1 in N operations of a tracked map (default 1)");
-    o.put("maps=N", "track 1 in N maps per site (default 1)");
+    o.put("maps=N", "track 1 in N maps per site; the others keep HashMap's own algorithm (default 1)");
     o.put("record=on|off", "off replaces the maps but records nothing (default on)");
     o.put("interval=DURATION", "interval log period, e.g. 500ms, 10s, 1m; 0 or off disables "
         + "(default 10s)");

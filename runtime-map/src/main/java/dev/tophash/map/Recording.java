@@ -22,7 +22,8 @@ public final class Recording {
    * @param operationSample record 1 in this many operations of a tracked map (≥ 1), each whole:
    *     its probe, a delete's tombstone sample, a write's evacuation step (grow totals and
    *     per-map figures are recorded whatever the rate)
-   * @param mapSampleRate track 1 in this many maps per site (≥ 1)
+   * @param mapSampleRate track 1 in this many maps per site (≥ 1); while recording is on, the
+   *     maps not tracked keep HashMap's own algorithm and sizing and record nothing
    * @param throwOnRace whether a detected concurrent write throws
    *     {@link java.util.ConcurrentModificationException} (Go's "concurrent map writes")
    */

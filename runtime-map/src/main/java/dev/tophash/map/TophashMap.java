@@ -230,7 +230,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * {@code new HashMap<>()} sites.
    */
   public TophashMap(Void noHint, int site) {
-    super(0);
+    super();
     this.site = site;
     this.racesThrow = Recording.racesThrow();
     init(-1);
@@ -238,10 +238,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** {@link #TophashMap(int)} attributed to {@code site}. */
   public TophashMap(int initialCapacity, int site) {
-    super(0);
-    if (initialCapacity < 0) {
-      throw new IllegalArgumentException("Illegal initial capacity: " + initialCapacity);
-    }
+    super(initialCapacity); // validates it as HashMap does; sizes HashMap's table if delegating
     this.site = site;
     this.racesThrow = Recording.racesThrow();
     init(initialCapacity);
@@ -249,13 +246,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** {@link #TophashMap(int, float)} attributed to {@code site}. */
   public TophashMap(int initialCapacity, float loadFactor, int site) {
-    super(0);
-    if (initialCapacity < 0) {
-      throw new IllegalArgumentException("Illegal initial capacity: " + initialCapacity);
-    }
-    if (loadFactor <= 0 || Float.isNaN(loadFactor)) {
-      throw new IllegalArgumentException("Illegal load factor: " + loadFactor);
-    }
+    super(initialCapacity, loadFactor); // validated as HashMap validates them
     this.site = site;
     this.racesThrow = Recording.racesThrow();
     init(initialCapacity);
@@ -263,7 +254,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** {@link #TophashMap(Map)} attributed to {@code site}. */
   public TophashMap(Map<? extends K, ? extends V> m, int site) {
-    super(0);
+    super();
     this.site = site;
     this.racesThrow = Recording.racesThrow();
     init(m.size());
@@ -322,11 +313,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (bb > MAX_B) {
       bb = 0; // Go: a hint too large to allocate is treated as 0
     }
-    b = bb;
-    mask = (1 << bb) - 1;
-    if (bb > 0 && bb <= 16) {
-      allocateTable(bb); // Go allocates the array at make time for B > 0
-    }
     SiteRecorder recorder = MapSites.recorder(site);
     if (Recording.enabled()) {
       SiteBuffer r = recorder.buffer();
@@ -340,7 +326,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         }
         rec = r;
         tracked = true;
+      } else {
+        // An untracked map of a maps=N run keeps HashMap's own algorithm and sizing (the
+        // constructor passed its arguments on to HashMap's): nothing would read its Go table,
+        // so a sampled run pays for the tracked maps only.
+        delegating = true;
+        return;
       }
+    }
+    b = bb;
+    mask = (1 << bb) - 1;
+    if (bb > 0 && bb <= 16) {
+      allocateTable(bb); // Go allocates the array at make time for B > 0
     }
   }
 
@@ -500,6 +497,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * evacuated; never moves data.
    */
   private Object lookup(Object key, boolean forRemove) {
+    if (delegating) {
+      return delegatedLookup(key, forRemove); // no retries: nothing of ours can fail
+    }
     return lookup(key, forRemove, false, 0L);
   }
 
@@ -516,15 +516,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object lookup0(Object key, boolean forRemove, boolean hashed, long hash) {
     if (delegating) {
-      if (rec == null) {
-        return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
-      }
-      long t0 = System.nanoTime();
-      Object v = super.getOrDefault(key, castValue(ABSENT));
-      if (!forRemove || v == ABSENT) {
-        recordDelegated(forRemove ? Counter.DELETE_MISSES : Counter.LOOKUPS, t0);
-      }
-      return v;
+      return delegatedLookup(key, forRemove);
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -840,6 +832,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   @SuppressWarnings("unchecked")
   private V putVal(K key, V value, boolean onlyIfAbsent) {
+    if (delegating) {
+      return delegatedPut(key, value, onlyIfAbsent);
+    }
     return putVal(key, value, onlyIfAbsent, false, 0L);
   }
 
@@ -1064,6 +1059,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * into emptyRest sweeping backwards, across chain buckets.
    */
   private Object removeVal(Object key, Object value, boolean matchValue) {
+    if (delegating) {
+      return delegatedRemove(key, value, matchValue);
+    }
     return removeVal(key, value, matchValue, false, 0L);
   }
 
@@ -1084,14 +1082,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private Object removeVal0(Object key, Object value, boolean matchValue, boolean hashed,
       long hash) {
     if (delegating) {
-      long t0 = rec != null ? System.nanoTime() : 0L;
-      int before = super.size();
-      Object removed = matchValue ? (super.remove(key, value) ? value : ABSENT) : super.remove(key);
-      boolean deleted = super.size() < before; // one lookup; the size tells a null value from none
-      if (rec != null) {
-        recordDelegated(deleted ? Counter.DELETES : Counter.DELETE_MISSES, t0);
-      }
-      return deleted ? removed : ABSENT;
+      return delegatedRemove(key, value, matchValue);
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -1199,6 +1190,31 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       id = c;
       i = BUCKET_SIZE - 1;
     }
+  }
+
+  /** A remove from HashMap's table (the delegating mode): the value removed, or ABSENT. */
+  private Object delegatedRemove(Object key, Object value, boolean matchValue) {
+    long t0 = rec != null ? System.nanoTime() : 0L;
+    int before = super.size();
+    Object removed = matchValue ? (super.remove(key, value) ? value : ABSENT) : super.remove(key);
+    boolean deleted = super.size() < before; // one lookup; the size tells a null value from none
+    if (rec != null) {
+      recordDelegated(deleted ? Counter.DELETES : Counter.DELETE_MISSES, t0);
+    }
+    return deleted ? removed : ABSENT;
+  }
+
+  /** A lookup in HashMap's table (the delegating mode), recorded as a lookup or a delete miss. */
+  private Object delegatedLookup(Object key, boolean forRemove) {
+    if (rec == null) {
+      return super.getOrDefault(key, castValue(ABSENT)); // one lookup in HashMap's table
+    }
+    long t0 = System.nanoTime();
+    Object v = super.getOrDefault(key, castValue(ABSENT));
+    if (!forRemove || v == ABSENT) {
+      recordDelegated(forRemove ? Counter.DELETE_MISSES : Counter.LOOKUPS, t0);
+    }
+    return v;
   }
 
   /** put or putIfAbsent in HashMap's table (the delegating mode), recorded as an insert or update. */
@@ -1762,7 +1778,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * longer than the buckets in use, arrays of different generations, a write's own finished grow
    * that made no room.
    */
-
   static final class CorruptTableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
@@ -1938,6 +1953,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private void putAllEntries(Map<? extends K, ? extends V> m) {
     if (m.isEmpty()) {
+      return;
+    }
+    if (delegating && rec == null) {
+      super.putAll(m); // HashMap's own presizing, as HashMap(Map) and putAll do
       return;
     }
     if (count == 0 && tops == null && old == null && !delegating) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -320,6 +322,54 @@ class RecordingTest {
     assertEquals(9, s.counter(Counter.MAPS));
     assertEquals(3, s.counter(Counter.MAPS_TRACKED));
     assertEquals(3 * 400 / 4, s.counter(Counter.INSERTS), "1 in 4 operations of 3 tracked maps");
+  }
+
+  @Test
+  void untrackedMapsKeepHashMapsOwnAlgorithmAndSizing() {
+    // Under maps=N the maps a site does not track run HashMap's own code with HashMap's own
+    // sizing: their iteration order, which depends on HashMap's table capacity, is HashMap's
+    // for every constructor shape; the tracked maps are Go maps with Go's order.
+    Recording.configure(true, 1, 2, false);
+    int site = newSite();
+    Map<Integer, Integer> source = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      source.put(i * 37, i);
+    }
+    List<Map<Integer, Integer>> expected = List.of(new HashMap<>(), new HashMap<>(3),
+        new HashMap<>(1000), new HashMap<>(5, 0.25f), new HashMap<>(source));
+    List<TophashMap<Integer, Integer>> tracked = new ArrayList<>();
+    List<TophashMap<Integer, Integer>> untracked = new ArrayList<>();
+    for (int shape = 0; shape < expected.size(); shape++) {
+      for (int pair = 0; pair < 2; pair++) { // 1 in 2: the first map of each pair is tracked
+        TophashMap<Integer, Integer> m = switch (shape) {
+          case 0 -> new TophashMap<>((Void) null, site);
+          case 1 -> new TophashMap<>(3, site);
+          case 2 -> new TophashMap<>(1000, site);
+          case 3 -> new TophashMap<>(5, 0.25f, site);
+          default -> new TophashMap<>(source, site);
+        };
+        (pair == 0 ? tracked : untracked).add(m);
+      }
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      Map<Integer, Integer> want = expected.get(i);
+      TophashMap<Integer, Integer> t = tracked.get(i);
+      TophashMap<Integer, Integer> u = untracked.get(i);
+      for (int k = 1000; k > 0; k -= 7) {
+        want.put(k, k);
+        t.put(k, k);
+        u.put(k, k);
+      }
+      assertEquals(new ArrayList<>(want.keySet()), new ArrayList<>(u.keySet()), "HashMap's order, shape " + i);
+      assertEquals(want, t);
+      u.checkInvariants();
+      t.checkInvariants();
+      assertEquals(0, u.shape().b(), "an untracked map allocates no Go table");
+      assertTrue(t.shape().b() > 0, "a tracked map is a Go map");
+    }
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(10, s.counter(Counter.MAPS));
+    assertEquals(5, s.counter(Counter.MAPS_TRACKED));
   }
 
   @Test
