@@ -18,7 +18,7 @@ import java.util.Map;
  * in an application, instead of a shared loop whose calls the JIT would see as polymorphic.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.InterleavedMain OP SIZE [KEYS] [off|full] [ROUNDS]
+ * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.InterleavedMain OP SIZE [KEYS] [off|full|untracked] [ROUNDS]
  * </pre>
  *
  * <ul>
@@ -31,7 +31,8 @@ import java.util.Map;
  * </ul>
  *
  * KEYS is a {@link KeyType} (default {@code STRING}); {@code full} records every operation of a
- * registered site, {@code off} (the default) records nothing; ROUNDS defaults to 21, after 8
+ * registered site, {@code off} (the default) records nothing, {@code untracked} is a map that a
+ * {@code maps=N} run does not track (HashMap's own algorithm behind TophashMap's methods); ROUNDS defaults to 21, after 8
  * warm-up rounds.
  */
 public final class InterleavedMain {
@@ -46,6 +47,7 @@ public final class InterleavedMain {
   private final Object[] misses;
   private final Object[] ring;
   private final int site;
+  private final boolean untracked;
   private final HashMap<Object, Object> hashMap = new HashMap<>();
   private final TophashMap<Object, Object> tophashMap;
   /** The churn's oldest key and next new key in {@link #ring}, per map. */
@@ -54,7 +56,8 @@ public final class InterleavedMain {
   private int hashTail;
   private int tophashTail;
 
-  private InterleavedMain(String op, int size, KeyType keys, boolean record) {
+  private InterleavedMain(String op, int size, KeyType keys, boolean record, boolean untracked) {
+    this.untracked = untracked;
     this.op = op;
     this.size = size;
     KeyType.KeySet ks = keys.generate(size, 0x7091A5L);
@@ -76,7 +79,11 @@ public final class InterleavedMain {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private TophashMap<Object, Object> newTophash() {
+    if (untracked) {
+      return (TophashMap<Object, Object>) (Object) MapType.TOPHASH_UNTRACKED.create();
+    }
     return site == MapSites.UNATTRIBUTED ? new TophashMap<>() : new TophashMap<>((Void) null, site);
   }
 
@@ -241,15 +248,20 @@ public final class InterleavedMain {
 
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: InterleavedMain hit|miss|churn|iterate|grow|small SIZE [KEYS] [off|full] [ROUNDS]");
+      System.err.println("usage: InterleavedMain hit|miss|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
       System.exit(2);
     }
     String op = args[0];
     int size = Integer.parseInt(args[1]);
     KeyType keys = args.length > 2 ? KeyType.valueOf(args[2]) : KeyType.STRING;
-    boolean record = args.length > 3 && args[3].equals("full");
+    String mode = args.length > 3 ? args[3] : "off";
+    if (!mode.equals("off") && !mode.equals("full") && !mode.equals("untracked")) {
+      System.err.println("unknown recording mode " + mode + ": use off, full or untracked");
+      System.exit(2);
+    }
+    boolean record = mode.equals("full");
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 21;
-    InterleavedMain m = new InterleavedMain(op, size, keys, record);
+    InterleavedMain m = new InterleavedMain(op, size, keys, record, mode.equals("untracked"));
     double[] h = new double[rounds];
     double[] t = new double[rounds];
     double[] r = new double[rounds];
@@ -268,7 +280,7 @@ public final class InterleavedMain {
     Arrays.sort(t);
     Arrays.sort(r);
     System.out.printf(Locale.ROOT, "%s %d %s %s: HashMap %.1f ns, TophashMap %.1f ns, ratio median %.2f"
-        + " (quartiles %.2f, %.2f)%n", op, size, keys, record ? "full" : "off", h[rounds / 2],
+        + " (quartiles %.2f, %.2f)%n", op, size, keys, mode, h[rounds / 2],
         t[rounds / 2], r[rounds / 2], r[rounds / 4], r[3 * rounds / 4]);
   }
 }

@@ -58,6 +58,20 @@ public enum MapType {
       return new TophashMap<>(hashMapCapacity(expectedSize), site());
     }
   },
+  /**
+   * A map that a {@code maps=N} run does not track: recording on, but the map keeps HashMap's own
+   * algorithm (the first map at its site is the tracked one; this is a later one).
+   */
+  TOPHASH_UNTRACKED {
+    @Override public <K, V> Map<K, V> create() {
+      Recording.configure(true, 1, Integer.MAX_VALUE, false);
+      return new TophashMap<>((Void) null, untrackedSite());
+    }
+    @Override public <K, V> Map<K, V> create(int expectedSize) {
+      Recording.configure(true, 1, Integer.MAX_VALUE, false);
+      return new TophashMap<>(hashMapCapacity(expectedSize), untrackedSite());
+    }
+  },
   FASTUTIL {
     @Override public <K, V> Map<K, V> create() { return new Object2ObjectOpenHashMap<>(); }
     @Override public <K, V> Map<K, V> create(int expectedSize) {
@@ -79,7 +93,8 @@ public enum MapType {
 
   /** Whether this is one of the TophashMap variants. */
   public boolean isTophash() {
-    return this == TOPHASH_OFF || this == TOPHASH_SAMPLED || this == TOPHASH_FULL;
+    return this == TOPHASH_OFF || this == TOPHASH_SAMPLED || this == TOPHASH_FULL
+        || this == TOPHASH_UNTRACKED;
   }
 
   /** HashMap's initial capacity for {@code n} entries at load factor 0.75 (no resize until n). */
@@ -87,9 +102,27 @@ public enum MapType {
     return (int) Math.ceil(n / 0.75d);
   }
 
-  /* --- The benchmark site --- */
+  /* --- The benchmark sites --- */
 
   private static volatile int site = -1;
+
+  /**
+   * A site whose first map has been allocated (and tracked), so that under a map sampling rate of
+   * {@code Integer.MAX_VALUE} every later map allocated there is untracked. Called after
+   * {@link Recording#configure} has turned recording on.
+   */
+  static int untrackedSite() {
+    return UntrackedSite.ID;
+  }
+
+  /** Lazy holder of {@link #untrackedSite}. */
+  private static final class UntrackedSite {
+    static final int ID = MapSites.register("bench.Bench", "untracked", "()V", "Bench.java", 2, "app");
+
+    static {
+      new TophashMap<>((Void) null, ID); // the site's tracked map
+    }
+  }
 
   /** The site every recording variant attributes its maps to, registered once per JVM. */
   public static int site() {
