@@ -2395,6 +2395,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       } else {
         slot = BUCKET_SIZE;
         long t = ta[ti];
+        if (ka.length < (ti + 1) << 4) {
+          // Racing writers left this bucket's words and entries in arrays of different
+          // generations: fail here, inside advance's race handling, and not when the entry's slot
+          // is read as it is handed out.
+          throw corruptChain();
+        }
         occupied = ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
       }
     }
