@@ -443,6 +443,28 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return h ^ (h >>> 31);
   }
 
+  /**
+   * {@link #hash} on the careful paths, which retry after a race: an exception of the key's
+   * {@code hashCode} comes out marked as the key's ({@link KeyException}), so that it is never
+   * taken for a race, whatever its stack trace.
+   */
+  private long keyHash(Object k) {
+    try {
+      return hash(k);
+    } catch (RuntimeException e) {
+      throw new KeyException(e);
+    }
+  }
+
+  /** {@code Objects.equals(a, b)} on the careful paths, its exception marked as the user's. */
+  static boolean userEquals(Object a, Object b) {
+    try {
+      return Objects.equals(a, b);
+    } catch (RuntimeException e) {
+      throw new KeyException(e);
+    }
+  }
+
   static int tophash(long h) {
     int top = (int) (h >>> 56);
     return top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top;
@@ -516,7 +538,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private Object lookup0(Object key, boolean forRemove, boolean hashed, long hash) {
     if (delegating) {
-      return delegatedLookup(key, forRemove);
+      try {
+        return delegatedLookup(key, forRemove);
+      } catch (RuntimeException e) {
+        throw new KeyException(e); // HashMap's code on HashMap's table: the keys' exception
+      }
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -526,7 +552,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return ABSENT;
     }
-    long h = hashed ? hash : hash(k);
+    long h = hashed ? hash : keyHash(k);
     int top = tophash(h);
     Old o = old;
     if (o != null) {
@@ -556,7 +582,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       while (m != 0) {
         int i = Long.numberOfTrailingZeros(m) >>> 3;
         Object k2 = ka[kb + (i << 1)];
-        if (k2 == k || k.equals(k2)) {
+        if (k2 == k || userEquals(k, k2)) {
           if (rec != null) {
             recordProbe(Counter.LOOKUPS, Metric.PROBE_HIT, (chain << 3) + i + 1, falsePositives);
           }
@@ -856,11 +882,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   private V putVal0(K key, V value, boolean onlyIfAbsent, boolean hashed, long hash) {
     if (delegating) {
-      return delegatedPut(key, value, onlyIfAbsent);
+      try {
+        return delegatedPut(key, value, onlyIfAbsent);
+      } catch (RuntimeException e) {
+        throw new KeyException(e);
+      }
     }
     checkGeometry();
     Object k = maskNull(key);
-    long h = hashed ? hash : hash(k);
+    long h = hashed ? hash : keyHash(k);
     int stamp = beginWrite();
     if (tops == null) {
       allocateTable(b);
@@ -897,7 +927,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         while (m != 0) {
           int i = Long.numberOfTrailingZeros(m) >>> 3;
           Object k2 = ka[kb + (i << 1)];
-          if (k2 == k || k.equals(k2)) {
+          if (k2 == k || userEquals(k, k2)) {
             Object previous = ka[kb + (i << 1) + 1];
             if (!onlyIfAbsent || previous == null) {
               ka[kb + (i << 1) + 1] = value;
@@ -1082,7 +1112,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private Object removeVal0(Object key, Object value, boolean matchValue, boolean hashed,
       long hash) {
     if (delegating) {
-      return delegatedRemove(key, value, matchValue);
+      try {
+        return delegatedRemove(key, value, matchValue);
+      } catch (RuntimeException e) {
+        throw new KeyException(e);
+      }
     }
     checkGeometry();
     Object k = maskNull(key);
@@ -1092,7 +1126,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return ABSENT;
     }
-    long h = hashed ? hash : hash(k);
+    long h = hashed ? hash : keyHash(k);
     int stamp = beginWrite();
     int bucket = (int) h & mask;
     if (old != null) {
@@ -1118,9 +1152,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       while (m != 0) {
         int i = Long.numberOfTrailingZeros(m) >>> 3;
         Object k2 = ka[kb + (i << 1)];
-        if (k2 == k || k.equals(k2)) {
+        if (k2 == k || userEquals(k, k2)) {
           Object v = ka[kb + (i << 1) + 1];
-          if (matchValue && !Objects.equals(v, value)) {
+          if (matchValue && !userEquals(v, value)) {
             endWrite(stamp);
             return ABSENT;
           }
@@ -1698,38 +1732,41 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   private static final int KEYS = 0;
   /** {@link #origin}: an exception of this map's own code, which only a race explains. */
   private static final int OURS = 1;
-  /** {@link #origin}: an exception without a stack trace, which may be either. */
-  private static final int UNKNOWN = 2;
 
   /**
-   * Where {@code e} comes from. An ArrayIndexOutOfBounds or NullPointer exception (or the map's
-   * own CorruptTableException) raised by this map's own code can only come from another thread
-   * changing the table under this operation. Its stack trace tells, except that compiled code which
-   * has thrown an implicit exception often enough throws a preallocated one with no trace at all
-   * (HotSpot's OmitStackTraceInFastThrow, on by default): that one is {@link #UNKNOWN}.
+   * Where {@code e} comes from. The careful paths mark the application's exceptions
+   * ({@link KeyException}); an ArrayIndexOutOfBounds or NullPointer exception (or the map's own
+   * CorruptTableException) raised by this map's own code can only come from another thread
+   * changing the table under the operation. Elsewhere (the fast paths, which hand any failure to
+   * a careful path) the stack trace tells; compiled code that has thrown an implicit exception
+   * often enough throws a preallocated one with no trace at all (HotSpot's
+   * OmitStackTraceInFastThrow, on by default), and that one is the map's: the keys' code on the
+   * careful paths is marked.
    */
   static int origin(RuntimeException e) {
+    if (e instanceof KeyException) {
+      return KEYS;
+    }
     if (e instanceof CorruptTableException) {
       return OURS;
     }
     if (e instanceof ArrayIndexOutOfBoundsException || e instanceof NullPointerException
         || e instanceof NegativeArraySizeException) {
       StackTraceElement[] trace = e.getStackTrace();
-      if (trace.length == 0) {
-        return UNKNOWN;
-      }
-      return trace[0].getClassName().startsWith("dev.tophash.map.") ? OURS : KEYS;
+      return trace.length == 0 || trace[0].getClassName().startsWith("dev.tophash.map.") ? OURS : KEYS;
     }
     return KEYS;
   }
 
   /**
-   * The exception to throw for {@code e} raised where no key's code runs: one of this map's own
-   * (see {@link #origin}), or one without a trace, is a race and becomes a
-   * ConcurrentModificationException, as HashMap's callers expect from misuse; anything else is
-   * rethrown unchanged.
+   * The exception to throw for {@code e}: one of this map's own (see {@link #origin}) is a race
+   * and becomes a ConcurrentModificationException, as HashMap's callers expect from misuse; the
+   * application's own is rethrown unchanged.
    */
   static RuntimeException raceFailure(RuntimeException e) {
+    if (e instanceof KeyException k) {
+      return k.original();
+    }
     return origin(e) == KEYS ? e : asRace(e);
   }
 
@@ -1786,29 +1823,39 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /**
+   * Carries an exception of the application's code (a key's {@code hashCode} or {@code equals}, a
+   * value's {@code equals}, or HashMap's code in the delegating mode) out of a careful path, where
+   * {@link #recover} rethrows the original unchanged. Without a stack trace: it is never seen.
+   */
+  static final class KeyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeyException(RuntimeException cause) {
+      super(null, cause, false, false);
+    }
+
+    RuntimeException original() {
+      return (RuntimeException) getCause();
+    }
+  }
+
   private static CorruptTableException corruptChain() {
     return new CorruptTableException();
   }
 
   /**
-   * Called when an operation threw: rethrows the keys' own exceptions unchanged; after a failure of
-   * this map's own code (a race), repairs the table once so that the caller can try again, and the
-   * second time throws it as a ConcurrentModificationException. An exception without a trace may
-   * be either: the table is repaired and the operation tried again twice, and if it still throws,
-   * the exception is rethrown unchanged, as a key's own.
+   * Called when an operation threw: rethrows the application's exceptions unchanged; after a
+   * failure of this map's own code (a race), repairs the table once so that the caller can try
+   * again, and the second time throws it as a ConcurrentModificationException.
    */
   private void recover(RuntimeException e, int attempt) {
-    int origin = origin(e);
-    if (origin == KEYS) {
-      throw e;
+    if (origin(e) == KEYS) {
+      throw raceFailure(e); // unwrapped if marked
     }
-    if (origin == OURS) {
-      countRace();
-      if (attempt > 0) {
-        throw asRace(e);
-      }
-    } else if (attempt > 1) {
-      throw e;
+    countRace();
+    if (attempt > 0) {
+      throw asRace(e);
     }
     try {
       repair();
@@ -2211,17 +2258,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private boolean setExisting0(Object key, Object value) {
     if (delegating) {
-      if (!super.containsKey(key)) {
-        return false;
+      try {
+        if (!super.containsKey(key)) {
+          return false;
+        }
+        super.put(castKey(key), castValue(value));
+        return true;
+      } catch (RuntimeException e) {
+        throw new KeyException(e);
       }
-      super.put(castKey(key), castValue(value));
-      return true;
     }
     Object k = maskNull(key);
     if (count == 0) {
       return false;
     }
-    long h = hash(k);
+    long h = keyHash(k);
     int top = tophash(h);
     Old o = old;
     if (o != null) {
@@ -2247,7 +2298,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         }
         if (s == top) {
           Object k2 = ka[kb + (i << 1)];
-          if (k2 == k || k.equals(k2)) {
+          if (k2 == k || userEquals(k, k2)) {
             ka[kb + (i << 1) + 1] = value;
             return true;
           }
