@@ -821,11 +821,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (state(w, slot) == EMPTY_ONE) {
       tombstones--;
     }
-    t[bucket] = withState(w, slot, top);
     Object[] ka = kv;
     int i = (bucket << 4) + (slot << 1);
     ka[i] = k;
     ka[i + 1] = value;
+    t[bucket] = withState(w, slot, top); // after the entry: a racing reader never finds it empty
     if (rec != null) {
       // The scan of the bucket ended at its first emptyRest slot, or after its 8 slots when the
       // filter proved the key absent: that is the probe length.
@@ -1003,13 +1003,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       } else if (state(insTa[insTi], insSlot) == EMPTY_ONE) {
         tombstones--;
       }
-      insTa[insTi] = withState(insTa[insTi], insSlot, top);
-      if (insTa != tops) {
-        markOverflowTop(bucket, top);
-      }
       int kb = (insTi << 4) + (insSlot << 1);
       insKa[kb] = k;
       insKa[kb + 1] = value;
+      if (insTa != tops) {
+        markOverflowTop(bucket, top);
+      }
+      insTa[insTi] = withState(insTa[insTi], insSlot, top); // after the entry, as insertInMain
       if (rec != null) {
         recordProbe(Counter.INSERTS, Metric.PROBE_INSERT, probe, falsePositives);
       }
@@ -2373,12 +2373,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     /** Moves to the next entry; false at the end. */
     boolean advance() {
       long m = occupied;
-      if (m != 0) {
-        // The next occupied slot of a live bucket, from its mask, inlined into the caller.
-        occupied = m & (m - 1);
-        ki = (ti << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
-        return true;
+      while (m != 0) {
+        // The next occupied slot of a live bucket, from its mask, inlined into the caller. A slot
+        // marked occupied without a key is one racing writers left half-written: not an entry.
+        int i = (ti << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        m &= m - 1;
+        if (ka[i] != null) {
+          occupied = m;
+          ki = i;
+          return true;
+        }
       }
+      occupied = 0;
       try {
         return advance0();
       } catch (RuntimeException e) {
@@ -2397,7 +2403,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           int i = slot++;
           long t = ta[ti];
           int s = state(t, i);
-          if (s >= MIN_TOP_HASH) {
+          if (s >= MIN_TOP_HASH && ka[(ti << 4) + (i << 1)] != null) {
             key = ka[(ti << 4) + (i << 1)];
             value = ka[(ti << 4) + (i << 1) + 1];
             kaOfEntry = ka;
@@ -2501,9 +2507,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       enterBucket();
     }
 
-    /** The current entry's key (masked). */
+    /**
+     * The current entry's key (masked). An occupied slot never holds null (a null key is
+     * {@code NULL_KEY}), except while another thread fills or empties it: that is a concurrent
+     * modification, not an entry to hand out.
+     */
     Object key() {
-      return entryInOld ? key : ka[ki];
+      Object k = entryInOld ? key : ka[ki];
+      if (k == null) {
+        throw new ConcurrentModificationException();
+      }
+      return k;
     }
 
     Object value() {
