@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
@@ -233,6 +236,115 @@ class RacyUseTest {
     List<Integer> viaForEach = new ArrayList<>();
     m.forEach((k, v) -> viaForEach.add(k));
     assertEquals(seen, viaForEach);
+  }
+
+  /**
+   * Every kind of operation, from four threads, on maps of a few keys (small tables, constant
+   * grows and clears) and of thousands: compute, merge, putAll, clear, replaceAll, removal through
+   * iterators and views, forEach. Only what HashMap's own misuse gives is allowed out
+   * (ConcurrentModificationException, and IllegalStateException or NoSuchElementException from
+   * an iterator); no thread hangs; afterwards the map works single-threaded. The lambdas accept a
+   * null value: one being deleted by another thread can be read as null.
+   */
+  @RepeatedTest(2)
+  void everyOperationRacingOnSharedMaps() throws Exception {
+    for (int keySpace : new int[] {40, 4_000}) {
+      TophashMap<Integer, Integer> m = new TophashMap<>();
+      Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int id = t;
+        Thread w = new Thread(() -> {
+          Random rnd = new Random(id * 31L + keySpace);
+          for (int i = 0; i < 60_000; i++) {
+            try {
+              raceOne(m, rnd, keySpace, i);
+            } catch (ConcurrentModificationException | IllegalStateException
+                | NoSuchElementException expected) {
+              // what HashMap's misuse gives too
+            } catch (Throwable e) {
+              unexpected.putIfAbsent(e.getClass().getName(), e);
+            }
+          }
+        });
+        w.setDaemon(true);
+        threads.add(w);
+        w.start();
+      }
+      awaitAll(threads, unexpected);
+      m.clear();
+      for (int i = -1; i > -5_000; i--) {
+        m.put(i, i);
+      }
+      for (int i = -1; i > -5_000; i--) {
+        assertEquals(i, m.get(i));
+      }
+      assertEquals(4_999, m.size());
+    }
+  }
+
+  private static void raceOne(TophashMap<Integer, Integer> m, Random rnd, int keySpace, int i) {
+    Integer k = rnd.nextInt(keySpace);
+    switch (rnd.nextInt(20)) {
+      case 0, 1, 2 -> m.put(k, i);
+      case 3 -> m.remove(k);
+      case 4, 5 -> m.get(k);
+      case 6 -> m.computeIfAbsent(k, x -> x);
+      case 7 -> m.compute(k, (x, v) -> v == null ? Integer.valueOf(1) : v % 3 == 0 ? null : v + 1);
+      case 8 -> m.merge(k, 1, (x, y) -> x + y > 5 ? null : x + y);
+      case 9 -> m.putIfAbsent(k, i);
+      case 10 -> m.remove(k, i);
+      case 11 -> m.replace(k, i);
+      case 12 -> m.computeIfPresent(k, (x, v) -> v == null ? null : v + 1);
+      case 13 -> {
+        if (rnd.nextInt(200) == 0) {
+          m.clear();
+        }
+      }
+      case 14 -> {
+        if (rnd.nextInt(50) == 0) {
+          Map<Integer, Integer> other = new HashMap<>();
+          for (int j = 0; j < 20; j++) {
+            other.put(rnd.nextInt(keySpace), j);
+          }
+          m.putAll(other);
+        }
+      }
+      case 15 -> {
+        if (rnd.nextInt(100) == 0) {
+          m.replaceAll((x, v) -> v == null ? 0 : v + 1);
+        }
+      }
+      case 16 -> {
+        if (rnd.nextInt(100) == 0) {
+          for (Iterator<Map.Entry<Integer, Integer>> it = m.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Integer> e = it.next();
+            if ((e.getKey() & 7) == 0) {
+              it.remove();
+            } else if ((e.getKey() & 7) == 1) {
+              e.setValue(3);
+            }
+          }
+        }
+      }
+      case 17 -> {
+        if (rnd.nextInt(100) == 0) {
+          m.keySet().removeIf(x -> (x & 15) == 3);
+        }
+      }
+      case 18 -> {
+        if (rnd.nextInt(100) == 0) {
+          m.forEach((x, v) -> x.intValue());
+        }
+      }
+      default -> {
+        if (rnd.nextInt(100) == 0) {
+          m.values().remove(i);
+          m.containsValue(i);
+          m.hashCode();
+        }
+      }
+    }
   }
 
   /** Waits for the threads (two minutes at most) and fails on a hung thread or an exception. */
