@@ -88,38 +88,32 @@ class RacyUseTest {
   void sharedMapSurvivesRacingWritersAndIterators() throws Exception {
     TophashMap<Integer, Integer> m = new TophashMap<>();
     Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      int id = t;
-      Thread w = new Thread(() -> {
-        int base = id * 10_000_000;
-        for (int i = 0; i < OPS_PER_THREAD; i++) {
-          try {
-            int k = base + i;
-            switch (i % 8) {
-              case 0, 1, 2, 3 -> m.put(k, i);
-              case 4 -> m.remove(k - 3);
-              case 5 -> m.get(k - 1);
-              case 6 -> m.containsKey(i);
-              default -> {
-                if (id == 0 && (i & 1023) == 7) {
-                  int n = 0;
-                  for (Iterator<Map.Entry<Integer, Integer>> it = m.entrySet().iterator(); it.hasNext() && n < 5_000; n++) {
-                    it.next();
-                  }
+    List<Thread> threads = start(4, id -> {
+      int base = id * 10_000_000;
+      for (int i = 0; i < OPS_PER_THREAD; i++) {
+        try {
+          int k = base + i;
+          switch (i % 8) {
+            case 0, 1, 2, 3 -> m.put(k, i);
+            case 4 -> m.remove(k - 3);
+            case 5 -> m.get(k - 1);
+            case 6 -> m.containsKey(i);
+            default -> {
+              if (id == 0 && (i & 1023) == 7) {
+                int n = 0;
+                for (Iterator<Map.Entry<Integer, Integer>> it = m.entrySet().iterator(); it.hasNext() && n < 5_000; n++) {
+                  it.next();
                 }
               }
             }
-          } catch (ConcurrentModificationException expected) {
-            // HashMap's iterators throw this too
-          } catch (Throwable e) {
-            unexpected.putIfAbsent(e.getClass().getName(), e);
           }
+        } catch (ConcurrentModificationException expected) {
+          // HashMap's iterators throw this too
+        } catch (Throwable e) {
+          unexpected.putIfAbsent(e.getClass().getName(), e);
         }
-      });
-      threads.add(w);
-      w.start();
-    }
+      }
+    });
     awaitAll(threads, unexpected);
     // Later single-threaded use works.
     for (int i = -1; i > -20_000; i--) {
@@ -251,26 +245,19 @@ class RacyUseTest {
     for (int keySpace : new int[] {40, 4_000}) {
       TophashMap<Integer, Integer> m = new TophashMap<>();
       Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int id = t;
-        Thread w = new Thread(() -> {
-          Random rnd = new Random(id * 31L + keySpace);
-          for (int i = 0; i < 60_000; i++) {
-            try {
-              raceOne(m, rnd, keySpace, i);
-            } catch (ConcurrentModificationException | IllegalStateException
-                | NoSuchElementException expected) {
-              // what HashMap's misuse gives too
-            } catch (Throwable e) {
-              unexpected.putIfAbsent(e.getClass().getName(), e);
-            }
+      List<Thread> threads = start(4, id -> {
+        Random rnd = new Random(id * 31L + keySpace);
+        for (int i = 0; i < 60_000; i++) {
+          try {
+            raceOne(m, rnd, keySpace, i);
+          } catch (ConcurrentModificationException | IllegalStateException
+              | NoSuchElementException expected) {
+            // what HashMap's misuse gives too
+          } catch (Throwable e) {
+            unexpected.putIfAbsent(e.getClass().getName(), e);
           }
-        });
-        w.setDaemon(true);
-        threads.add(w);
-        w.start();
-      }
+        }
+      });
       awaitAll(threads, unexpected);
       m.clear();
       for (int i = -1; i > -5_000; i--) {
@@ -345,6 +332,19 @@ class RacyUseTest {
         }
       }
     }
+  }
+
+  /** Starts {@code n} daemon threads running {@code body} with their index. */
+  private static List<Thread> start(int n, java.util.function.IntConsumer body) {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      int id = t;
+      Thread w = new Thread(() -> body.accept(id));
+      w.setDaemon(true);
+      threads.add(w);
+      w.start();
+    }
+    return threads;
   }
 
   /** Waits for the threads (two minutes at most) and fails on a hung thread or an exception. */
