@@ -2208,7 +2208,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int mc = ownModCount;
     for (Cursor c = new Cursor(); c.advance(); ) {
-      action.accept(unmaskNull(c.key()), (V) c.value());
+      V v = (V) c.value(); // before the key: a racing delete empties the key first
+      action.accept(unmaskNull(c.key()), v);
       if (mc != ownModCount) {
         break;
       }
@@ -2231,7 +2232,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     int mc = ownModCount;
     for (Cursor c = new Cursor(); c.advance(); ) {
-      V nv = function.apply(unmaskNull(c.key()), (V) c.value());
+      V v = (V) c.value(); // before the key, as forEach
+      V nv = function.apply(unmaskNull(c.key()), v);
       if (mc != ownModCount) {
         break;
       }
@@ -2590,9 +2592,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     final Entry<K, V> nextEntry() {
       checkNext();
       Cursor c = cursor;
+      // The value before the key: a racing delete empties the key before the value, so a value
+      // read as emptied makes the key read null, a ConcurrentModificationException.
+      Object v = c.value();
       Object k = c.key();
-      Entry<K, V> e = c.entryInOld ? oldEntry(c)
-          : new Entry<>(TophashMap.this, k, c.ka[c.ki + 1], c.ka, c.ki);
+      Entry<K, V> e = c.entryInOld ? oldEntry(c) : new Entry<>(TophashMap.this, k, v, c.ka, c.ki);
       lastKey = k;
       step();
       return e;
