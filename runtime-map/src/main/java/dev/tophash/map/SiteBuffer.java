@@ -100,19 +100,6 @@ final class SiteBuffer {
     return true;
   }
 
-  /**
-   * For its owner thread, {@link #sample()} when that would say "not sampled": consumes the
-   * operation and returns true. Returns false, consuming nothing, when the operation would be
-   * sampled or another thread asks, so the caller records it the usual way (which samples it).
-   */
-  boolean skipUnsampled() {
-    if (countdown > 1 && owner == Thread.currentThread()) {
-      countdown--;
-      return true;
-    }
-    return false;
-  }
-
   /** Records one probe-length observation and its false positives. */
   void probe(Metric slots, int probeLength, int falsePositives) {
     int base = slots.ordinal() * SMALL;

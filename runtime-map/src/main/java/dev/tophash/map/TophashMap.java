@@ -670,8 +670,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0
           && !delegating) {
         // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
-        SiteBuffer r = rec;
-        if (r == null || r.skipUnsampled()) {
+        if (rec == null) {
           return ABSENT;
         }
         if (count != 0) {
