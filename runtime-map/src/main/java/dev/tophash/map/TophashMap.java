@@ -2042,7 +2042,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     old = null;
     if (tops != null) {
       java.util.Arrays.fill(tops, 0L);
-      java.util.Arrays.fill(kv, null);
+      // Downwards, so that each value is emptied before its key: an insert racing with the clear
+      // writes the key before the value, and the pair never ends as a key without its value.
+      Object[] ka = kv;
+      for (int i = ka.length - 1; i >= 0; i--) {
+        ka[i] = null;
+      }
       if (shared(next) || shared(filters)) {
         next = linksFor(b);
         filters = filtersFor(b);
