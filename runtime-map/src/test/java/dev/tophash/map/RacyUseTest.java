@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class RacyUseTest {
   private static final int OPS_PER_THREAD = 150_000;
+  /**
+   * How many times the races below are run over: 1 in every build; more to soak the map in races
+   * ({@code -Dtophash.races.rounds=50}), as the stress runs behind these tests did.
+   */
+  private static final int ROUNDS = Integer.getInteger("tophash.races.rounds", 1);
 
   /**
    * Small tables share all-zero overflow arrays until their first overflow bucket; racing
@@ -36,7 +41,7 @@ class RacyUseTest {
    */
   @RepeatedTest(3)
   void racesOnSmallMapsNeverWriteTheSharedEmptyArrays() throws Exception {
-    int rounds = 3_000;
+    int rounds = 3_000 * ROUNDS;
     java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
     AtomicReference<TophashMap<Integer, Integer>> current = new AtomicReference<>();
     Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
@@ -86,6 +91,12 @@ class RacyUseTest {
 
   @RepeatedTest(3)
   void sharedMapSurvivesRacingWritersAndIterators() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      sharedMapRace();
+    }
+  }
+
+  private static void sharedMapRace() throws InterruptedException {
     TophashMap<Integer, Integer> m = new TophashMap<>();
     Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
     List<Thread> threads = start(4, id -> {
@@ -242,32 +253,38 @@ class RacyUseTest {
    */
   @RepeatedTest(2)
   void everyOperationRacingOnSharedMaps() throws Exception {
-    for (int keySpace : new int[] {40, 4_000}) {
-      TophashMap<Integer, Integer> m = new TophashMap<>();
-      Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
-      List<Thread> threads = start(4, id -> {
-        Random rnd = new Random(id * 31L + keySpace);
-        for (int i = 0; i < 60_000; i++) {
-          try {
-            raceOne(m, rnd, keySpace, i);
-          } catch (ConcurrentModificationException | IllegalStateException
-              | NoSuchElementException expected) {
-            // what HashMap's misuse gives too
-          } catch (Throwable e) {
-            unexpected.putIfAbsent(e.getClass().getName(), e);
-          }
-        }
-      });
-      awaitAll(threads, unexpected);
-      m.clear();
-      for (int i = -1; i > -5_000; i--) {
-        m.put(i, i);
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int keySpace : new int[] {40, 4_000}) {
+        everyOperationRacing(keySpace);
       }
-      for (int i = -1; i > -5_000; i--) {
-        assertEquals(i, m.get(i));
-      }
-      assertEquals(4_999, m.size());
     }
+  }
+
+  private static void everyOperationRacing(int keySpace) throws InterruptedException {
+    TophashMap<Integer, Integer> m = new TophashMap<>();
+    Map<String, Throwable> unexpected = new ConcurrentHashMap<>();
+    List<Thread> threads = start(4, id -> {
+      Random rnd = new Random(id * 31L + keySpace);
+      for (int i = 0; i < 60_000; i++) {
+        try {
+          raceOne(m, rnd, keySpace, i);
+        } catch (ConcurrentModificationException | IllegalStateException
+            | NoSuchElementException expected) {
+          // what HashMap's misuse gives too
+        } catch (Throwable e) {
+          unexpected.putIfAbsent(e.getClass().getName(), e);
+        }
+      }
+    });
+    awaitAll(threads, unexpected);
+    m.clear();
+    for (int i = -1; i > -5_000; i--) {
+      m.put(i, i);
+    }
+    for (int i = -1; i > -5_000; i--) {
+      assertEquals(i, m.get(i));
+    }
+    assertEquals(4_999, m.size());
   }
 
   private static void raceOne(TophashMap<Integer, Integer> m, Random rnd, int keySpace, int i) {
