@@ -90,6 +90,27 @@ public final class MapSites {
     return rs[0];
   }
 
+  /**
+   * Whether map sampling ({@code maps=N}) leaves the next map allocated at {@code site}
+   * untracked. The sited factories then allocate a plain {@code java.util.HashMap}, which records
+   * nothing and costs nothing, and count it with {@link #countUntracked}; otherwise the map they
+   * construct is tracked.
+   */
+  static boolean nextUntracked(int site) {
+    int n = Recording.mapSample();
+    return n > 1 && Recording.enabled() && recorder(site).skipNext(n);
+  }
+
+  /** Counts a map that {@link #nextUntracked} left to {@code java.util.HashMap}. */
+  static void countUntracked(int site) {
+    recorder(site).buffer().counters[Counter.MAPS.ordinal()]++;
+  }
+
+  /** The capacity {@code HashMap.newHashMap(numMappings)} passes to HashMap's constructor. */
+  static int hashMapCapacity(int numMappings) {
+    return (int) Math.ceil(numMappings / 0.75);
+  }
+
   /** When recording started (this class was initialised), in epoch milliseconds. */
   public static long startEpochMillis() {
     return START_MILLIS;

@@ -87,7 +87,46 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
     if (numMappings < 0) {
       throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
     }
-    return new RecordingHashMap<>((int) Math.ceil(numMappings / 0.75));
+    return new RecordingHashMap<>(MapSites.hashMapCapacity(numMappings));
+  }
+
+  /*
+   * The sited factories, as TophashMap's: a map that maps=N leaves untracked is a plain HashMap.
+   */
+
+  /** The rewrite of {@code new HashMap<>()} at {@code site}. */
+  public static <K, V> HashMap<K, V> allocateAt(int site) {
+    if (MapSites.nextUntracked(site)) {
+      HashMap<K, V> m = new HashMap<>();
+      MapSites.countUntracked(site);
+      return m;
+    }
+    return new RecordingHashMap<>((Void) null, site);
+  }
+
+  /** The rewrite of {@code new HashMap<>(initialCapacity)} at {@code site}. */
+  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, int site) {
+    return allocateAt(initialCapacity, 0.75f, site);
+  }
+
+  /** The rewrite of {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
+  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, float loadFactor, int site) {
+    if (MapSites.nextUntracked(site)) {
+      HashMap<K, V> m = new HashMap<>(initialCapacity, loadFactor);
+      MapSites.countUntracked(site);
+      return m;
+    }
+    return new RecordingHashMap<>(initialCapacity, loadFactor, site);
+  }
+
+  /** The rewrite of {@code new HashMap<>(m)} at {@code site}. */
+  public static <K, V> HashMap<K, V> allocateAt(Map<? extends K, ? extends V> m, int site) {
+    if (MapSites.nextUntracked(site)) {
+      HashMap<K, V> copy = new HashMap<>(m);
+      MapSites.countUntracked(site);
+      return copy;
+    }
+    return new RecordingHashMap<>(m, site);
   }
 
   /** The rewrite of {@code HashMap.newHashMap(numMappings)} at {@code site}. */
@@ -95,27 +134,27 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
     if (numMappings < 0) {
       throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
     }
-    return new RecordingHashMap<>((int) Math.ceil(numMappings / 0.75), site);
+    return allocateAt(MapSites.hashMapCapacity(numMappings), site);
   }
 
   /** Factory for rewritten {@code HashMap::new} references to {@code HashMap()}. */
   public static <K, V> HashMap<K, V> constructAt(int site) {
-    return new RecordingHashMap<>((Void) null, site);
+    return allocateAt(site);
   }
 
   /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int)}. */
   public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
-    return new RecordingHashMap<>(initialCapacity, site);
+    return allocateAt(initialCapacity, site);
   }
 
   /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int, float)}. */
   public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
-    return new RecordingHashMap<>(initialCapacity, loadFactor, site);
+    return allocateAt(initialCapacity, loadFactor, site);
   }
 
   /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(Map)}. */
   public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
-    return new RecordingHashMap<>(m, site);
+    return allocateAt(m, site);
   }
 
   /** The id of the site this map was allocated at. */

@@ -66,6 +66,19 @@ final class SiteRecorder {
     return mapSample == 1 || (allocations++ % mapSample) == 0;
   }
 
+  /**
+   * Whether map sampling leaves the next map of this site untracked; if so the allocation is
+   * taken, and a map that is to be tracked is left for {@link #trackNext} to take.
+   */
+  boolean skipNext(int mapSample) {
+    int a = allocations;
+    if (a % mapSample == 0) {
+      return false;
+    }
+    allocations = a + 1;
+    return true;
+  }
+
   /** The calling thread's buffer for this site, created on first use. */
   SiteBuffer buffer() {
     SiteBuffer[] mine = BUFFERS.get();

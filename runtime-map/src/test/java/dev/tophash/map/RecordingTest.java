@@ -2,6 +2,8 @@ package dev.tophash.map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -370,6 +372,64 @@ class RecordingTest {
     SiteSnapshot s = snapshotOf(site);
     assertEquals(10, s.counter(Counter.MAPS));
     assertEquals(5, s.counter(Counter.MAPS_TRACKED));
+  }
+
+  @Test
+  void theSitedFactoriesAllocatePlainHashMapsForTheMapsASiteDoesNotTrack() {
+    // The rewritten sites call the factories: under maps=3 the first map of every three is a
+    // tracked Go map, and the other two are java.util.HashMap itself, counted as allocated.
+    Recording.configure(true, 1, 3, false);
+    int site = newSite();
+    Map<String, Integer> source = Map.of("a", 1, "b", 2);
+    List<Map<String, Integer>> made = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      made.add(TophashMap.allocateAt(site));
+      made.add(TophashMap.allocateAt(5, site));
+      made.add(TophashMap.allocateAt(5, 0.5f, site));
+      made.add(TophashMap.allocateAt(source, site));
+      made.add(TophashMap.newHashMapAt(12, site));
+      made.add(TophashMap.constructAt(site));
+    }
+    int tracked = 0;
+    for (int i = 0; i < made.size(); i++) {
+      Map<String, Integer> m = made.get(i);
+      if (i % 3 == 0) {
+        assertSame(TophashMap.class, m.getClass(), "map " + i);
+        tracked++;
+      } else {
+        assertSame(HashMap.class, m.getClass(), "map " + i);
+      }
+      assertEquals(i % 6 == 3 ? source : Map.of(), m, "map " + i);
+    }
+    SiteSnapshot s = snapshotOf(site);
+    assertEquals(made.size(), s.counter(Counter.MAPS));
+    assertEquals(tracked, s.counter(Counter.MAPS_TRACKED));
+
+    // A factory that throws as HashMap's constructor throws counts no map.
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.allocateAt(-1, site));
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.allocateAt(-1, site));
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.newHashMapAt(-1, site));
+    assertThrows(NullPointerException.class, () -> TophashMap.allocateAt(null, site));
+    assertEquals(made.size(), snapshotOf(site).counter(Counter.MAPS));
+
+    // Every map tracked (maps=1), or recording off: the factories allocate Go maps only.
+    Recording.configure(true, 1, 1, false);
+    assertSame(TophashMap.class, TophashMap.allocateAt(newSite()).getClass());
+    Recording.configure(false, 1, 3, false);
+    int off = newSite();
+    for (int i = 0; i < 3; i++) {
+      assertSame(TophashMap.class, TophashMap.allocateAt(off).getClass());
+    }
+  }
+
+  @Test
+  void hashMapCapacityIsHashMapNewHashMapsSizing() {
+    // HashMap.newHashMap(n) (JDK 19+) asks for ceil(n / 0.75) buckets' worth of capacity.
+    assertEquals(0, MapSites.hashMapCapacity(0));
+    assertEquals(2, MapSites.hashMapCapacity(1));
+    assertEquals(16, MapSites.hashMapCapacity(12));
+    assertEquals(18, MapSites.hashMapCapacity(13));
+    assertEquals(1_333_334, MapSites.hashMapCapacity(1_000_000));
   }
 
   @Test

@@ -29,14 +29,19 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *
  * <p>Three shapes are rewritten:
  * <ul>
- *   <li>{@code NEW java/util/HashMap ... INVOKESPECIAL java/util/HashMap.<init>(args)} becomes
- *       {@code NEW T ... <site> INVOKESPECIAL T.<init>(args, int)}; the no-argument constructor
- *       becomes {@code ACONST_NULL <site> INVOKESPECIAL T.<init>(Void, int)}. Each NEW is paired
- *       with the constructor call that consumes it by keeping the pending NEWs of every type on
- *       a stack, since allocations nest last-in first-out ({@code new HashMap<>(new
- *       HashMap<>())}). A constructor call with no pending NEW is a {@code super(...)} or
- *       {@code this(...)} call and stays; {@code new HashMap<>() {{ }}} is a NEW of the anonymous
- *       class and stays; so do {@code LinkedHashMap} and every other type.</li>
+ *   <li>{@code NEW java/util/HashMap DUP args INVOKESPECIAL java/util/HashMap.<init>(args)}
+ *       becomes {@code args <site> INVOKESTATIC T.allocateAt(args, int)}: a factory, so that a map
+ *       that map sampling leaves untracked can be a plain {@code HashMap}. When the constructor's
+ *       arguments hold a stack map frame (a branch, as in {@code new HashMap<>(c ? 16 : 64)}),
+ *       that frame names the uninitialised object, so the NEW stays and becomes
+ *       {@code NEW T ... <site> INVOKESPECIAL T.<init>(args, int)} instead; the no-argument
+ *       constructor then becomes {@code ACONST_NULL <site> INVOKESPECIAL T.<init>(Void, int)}.
+ *       Each NEW is paired with the constructor call that consumes it by keeping the pending NEWs
+ *       of every type on a stack, since allocations nest last-in first-out ({@code new
+ *       HashMap<>(new HashMap<>())}). A constructor call with no pending NEW is a
+ *       {@code super(...)} or {@code this(...)} call and stays; {@code new HashMap<>() {{ }}} is a
+ *       NEW of the anonymous class and stays; so do {@code LinkedHashMap} and every other
+ *       type.</li>
  *   <li>{@code INVOKESTATIC java/util/HashMap.newHashMap(I)} becomes
  *       {@code <site> INVOKESTATIC T.newHashMapAt(II)}.</li>
  *   <li>A {@code HashMap::new} constructor reference ({@code invokedynamic} through
@@ -49,8 +54,8 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *
  * <p>The site id is pushed immediately before the call, after any label, so no branch lands
  * between the push and the call and the existing stack map frames stay valid; frames refer to
- * an uninitialised object by the label of its NEW, not by its type. {@code maxStack} grows by two.
- * Nothing here loads a class.
+ * an uninitialised object by the label of its NEW, not by its type, and no frame refers to a NEW
+ * that the factory form removes. {@code maxStack} grows by two. Nothing here loads a class.
  *
  * <p>The method is buffered (this is a {@link MethodNode}). At its end the rewriter first plans
  * (pairs every site, or throws {@link UnexpectedShapeException} when the bytecode does not have
@@ -118,12 +123,15 @@ public final class HashMapSiteRewriter extends MethodNode {
     final TypeInsnNode newInsn;
     final AbstractInsnNode call;
     final int line;
+    /** For a NEW site: whether it becomes a factory call ({@link #factoryShape}). */
+    final boolean factory;
 
     Site(AbstractInsnNode anchor, TypeInsnNode newInsn, AbstractInsnNode call, int line) {
       this.anchor = anchor;
       this.newInsn = newInsn;
       this.call = call;
       this.line = line;
+      this.factory = newInsn != null && factoryShape(newInsn, call);
     }
   }
 
@@ -256,6 +264,24 @@ public final class HashMapSiteRewriter extends MethodNode {
     }
   }
 
+  /**
+   * Whether a NEW site can become one factory call: its NEW is followed by a DUP, and no stack map
+   * frame lies between them and the constructor call (such a frame would name the uninitialised
+   * object, which the factory form no longer allocates).
+   */
+  static boolean factoryShape(TypeInsnNode newInsn, AbstractInsnNode call) {
+    AbstractInsnNode dup = newInsn.getNext();
+    if (dup == null || dup.getOpcode() != Opcodes.DUP) {
+      return false;
+    }
+    for (AbstractInsnNode i = dup.getNext(); i != call; i = i.getNext()) {
+      if (i == null || i.getType() == AbstractInsnNode.FRAME) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean containsHashMapNew(Deque<TypeInsnNode> pending) {
     for (TypeInsnNode n : pending) {
       if (HASH_MAP.equals(n.desc)) {
@@ -274,7 +300,14 @@ public final class HashMapSiteRewriter extends MethodNode {
     for (Site s : plan) {
       int id = context.registry.register(context.className, name, desc, context.sourceFile,
           s.line, context.loaderName);
-      if (s.newInsn != null) {
+      if (s.factory) {
+        MethodInsnNode init = (MethodInsnNode) s.call;
+        instructions.remove(s.newInsn.getNext()); // the DUP
+        instructions.remove(s.newInsn);
+        instructions.insertBefore(init, pushInt(id));
+        instructions.set(init, new MethodInsnNode(Opcodes.INVOKESTATIC, target, "allocateAt",
+            factoryDescriptor(init.desc), false));
+      } else if (s.newInsn != null) {
         MethodInsnNode init = (MethodInsnNode) s.call;
         InsnList push = new InsnList();
         if (init.desc.equals("()V")) {
@@ -322,6 +355,11 @@ public final class HashMapSiteRewriter extends MethodNode {
       default:
         return null;
     }
+  }
+
+  /** The descriptor of the sited factory for a HashMap constructor's descriptor. */
+  static String factoryDescriptor(String constructorDesc) {
+    return constructorDesc.substring(0, constructorDesc.length() - 2) + "I)Ljava/util/HashMap;";
   }
 
   /** Whether an invokedynamic is {@code HashMap::new} through the plain metafactory. */

@@ -17,6 +17,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,13 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,6 +151,46 @@ class HashMapSiteRewriterTest {
     Map<String, Integer> other = new LinkedHashMap<>();
     assertSite(call("conditionalCopy", false, other), "conditionalCopy", "conditionalCopy");
     assertSite(call("conditionalCopy", true, other), "conditionalCopy", "conditionalCopy");
+  }
+
+  @Test
+  void sitesBecomeFactoryCallsUnlessAFrameLiesBetweenTheNewAndItsConstructor() {
+    // A factory call lets maps=N hand out plain HashMaps; a NEW whose constructor arguments
+    // branch is named by the frames there, so it stays a NEW of the target.
+    String factory = "TophashMap.allocateAt";
+    assertEquals(List.of(factory + "(I)Ljava/util/HashMap;"), targetInstructions("noArg"));
+    assertEquals(List.of(factory + "(II)Ljava/util/HashMap;"), targetInstructions("capacity"));
+    assertEquals(List.of(factory + "(Ljava/util/Map;I)Ljava/util/HashMap;"),
+        targetInstructions("copy"));
+    assertEquals(List.of("NEW TophashMap", "TophashMap.<init>(II)V"),
+        targetInstructions("conditional"));
+    assertEquals(List.of("NEW TophashMap", factory + "(I)Ljava/util/HashMap;",
+        "TophashMap.<init>(Ljava/util/Map;I)V"), targetInstructions("conditionalCopy"));
+  }
+
+  /** The NEWs and calls of one rewritten method that name HashMap or TophashMap, in order. */
+  private static List<String> targetInstructions(String method) {
+    ClassNode cn = new ClassNode();
+    new ClassReader(loader.rewritten.get(FIXTURES + "Allocations")).accept(cn, 0);
+    List<String> out = new ArrayList<>();
+    for (MethodNode m : cn.methods) {
+      if (!m.name.equals(method)) {
+        continue;
+      }
+      for (AbstractInsnNode i : m.instructions) {
+        if (i.getOpcode() == Opcodes.NEW && ((TypeInsnNode) i).desc.endsWith("ashMap")) {
+          out.add("NEW " + simpleName(((TypeInsnNode) i).desc));
+        } else if (i instanceof MethodInsnNode && ((MethodInsnNode) i).owner.endsWith("ashMap")) {
+          MethodInsnNode call = (MethodInsnNode) i;
+          out.add(simpleName(call.owner) + "." + call.name + call.desc);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String simpleName(String internalName) {
+    return internalName.substring(internalName.lastIndexOf('/') + 1);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.tophash.agent.transform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,7 +58,14 @@ final class RewritingClassLoaderSupport {
       pushed = ((InsnNode) push).getOpcode() - Opcodes.ICONST_0;
     }
     assertEquals(id, pushed);
-    assertEquals("(II)V", ((MethodInsnNode) call).desc);
+    // new HashMap<>(4) became the factory call allocateAt(4, id): no NEW, no DUP left
+    assertEquals(Opcodes.INVOKESTATIC, call.getOpcode());
+    assertEquals("allocateAt", ((MethodInsnNode) call).name);
+    assertEquals("(II)Ljava/util/HashMap;", ((MethodInsnNode) call).desc);
+    for (AbstractInsnNode i : m.instructions) {
+      assertNotEquals(Opcodes.NEW, i.getOpcode());
+      assertNotEquals(Opcodes.DUP, i.getOpcode());
+    }
     assertEquals(5, m.maxStack, "maxStack raised by two");
     StringWriter err = new StringWriter();
     CheckClassAdapter.verify(new ClassReader(out), RewritingClassLoaderSupport.class.getClassLoader(),
