@@ -112,7 +112,7 @@ public final class AgentConfig {
         + "arm of an A/B (default tophash)");
     o.put("races=count|throw", "count detected concurrent writes, or throw "
         + "ConcurrentModificationException (default count)");
-    o.put("verbose", "log rewritten, skipped and failed classes on stderr");
+    o.put("verbose", "log rewritten, skipped and failed classes, and each report written, on stderr");
     o.put("help", "print these options and do not install");
     OPTIONS = Collections.unmodifiableMap(o);
   }

@@ -360,10 +360,16 @@ final class ProfilingSession {
     run.classesFailed = transformer.classesFailed();
     run.sitesRewritten = transformer.sitesRewritten();
     try {
+      long t0 = System.nanoTime();
       ProfileSnapshot snapshot = MapSites.snapshot(false);
+      long t1 = System.nanoTime();
       ReportWriter.write(dir, run, snapshot, REPORT_THREADS, config.hgrm());
       if (config.verbose()) {
-        err.println("tophash: report (" + why + ") written to " + dir);
+        err.println("tophash: report (" + why + ") written to " + dir + " in "
+            + (System.nanoTime() - t0) / 1_000_000 + " ms (snapshot of "
+            + snapshot.sites().size() + " sites " + (t1 - t0) / 1_000_000 + " ms); "
+            + transformer.classesScanned() + " classes read for rewriting in "
+            + transformer.scanNanos() / 1_000_000 + " ms so far");
       }
       return "report written to " + dir;
     } catch (Throwable t) {

@@ -43,6 +43,8 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
   private final AtomicLong classesFailed = new AtomicLong();
   private final AtomicLong sitesRewritten = new AtomicLong();
   private final AtomicLong methodsSkipped = new AtomicLong();
+  private final AtomicLong classesScanned = new AtomicLong();
+  private final AtomicLong scanNanos = new AtomicLong();
   private volatile boolean active = true;
   private volatile boolean failureReported;
   private volatile Module mapModule;
@@ -78,6 +80,7 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
       return null;
     }
     BUSY.set(Boolean.TRUE);
+    long t0 = System.nanoTime();
     try {
       if (!seesTarget(loader)) {
         classesSkipped.incrementAndGet();
@@ -129,7 +132,19 @@ public final class HashMapSiteTransformer implements ClassFileTransformer {
       return null;
     } finally {
       BUSY.remove();
+      classesScanned.incrementAndGet();
+      scanNanos.addAndGet(System.nanoTime() - t0);
     }
+  }
+
+  /** Classes the filter admitted and this transformer read, rewritten or not. */
+  public long classesScanned() {
+    return classesScanned.get();
+  }
+
+  /** The time spent reading and rewriting them, in nanoseconds, summed over all threads. */
+  public long scanNanos() {
+    return scanNanos.get();
   }
 
   /**
