@@ -94,8 +94,8 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
    * The sited factories, as TophashMap's: a map that maps=N leaves untracked is a plain HashMap.
    */
 
-  /** The rewrite of {@code new HashMap<>()} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int site) {
+  /** {@code new HashMap<>()} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> m = new HashMap<>();
       MapSites.countUntracked(site);
@@ -104,13 +104,13 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
     return new RecordingHashMap<>((Void) null, site);
   }
 
-  /** The rewrite of {@code new HashMap<>(initialCapacity)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, int site) {
-    return allocateAt(initialCapacity, 0.75f, site);
+  /** {@code new HashMap<>(initialCapacity)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
+    return constructAt(site, initialCapacity, 0.75f);
   }
 
-  /** The rewrite of {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, float loadFactor, int site) {
+  /** {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> m = new HashMap<>(initialCapacity, loadFactor);
       MapSites.countUntracked(site);
@@ -119,8 +119,8 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
     return new RecordingHashMap<>(initialCapacity, loadFactor, site);
   }
 
-  /** The rewrite of {@code new HashMap<>(m)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(Map<? extends K, ? extends V> m, int site) {
+  /** {@code new HashMap<>(m)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> copy = new HashMap<>(m);
       MapSites.countUntracked(site);
@@ -134,27 +134,7 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
     if (numMappings < 0) {
       throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
     }
-    return allocateAt(MapSites.hashMapCapacity(numMappings), site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap()}. */
-  public static <K, V> HashMap<K, V> constructAt(int site) {
-    return allocateAt(site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
-    return allocateAt(initialCapacity, site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int, float)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
-    return allocateAt(initialCapacity, loadFactor, site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(Map)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
-    return allocateAt(m, site);
+    return constructAt(site, MapSites.hashMapCapacity(numMappings));
   }
 
   /** The id of the site this map was allocated at. */

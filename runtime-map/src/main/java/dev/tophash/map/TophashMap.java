@@ -270,15 +270,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   /*
-   * The sited factories. The agent rewrites allocation sites to call these: allocateAt for
-   * {@code new HashMap<>(...)}, newHashMapAt for {@code HashMap.newHashMap}, constructAt for
-   * {@code HashMap::new}. A map that map sampling (maps=N) leaves untracked is a plain
+   * The sited factories. The agent rewrites allocation sites to call these: constructAt for
+   * {@code new HashMap<>(...)} and {@code HashMap::new}, newHashMapAt for
+   * {@code HashMap.newHashMap}. A map that map sampling (maps=N) leaves untracked is a plain
    * java.util.HashMap, constructed as the site would have constructed it: it records nothing, and
    * the application's code sees the class it always saw.
    */
 
-  /** The rewrite of {@code new HashMap<>()} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int site) {
+  /** {@code new HashMap<>()} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> m = new HashMap<>();
       MapSites.countUntracked(site);
@@ -287,8 +287,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return new TophashMap<>((Void) null, site);
   }
 
-  /** The rewrite of {@code new HashMap<>(initialCapacity)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, int site) {
+  /** {@code new HashMap<>(initialCapacity)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> m = new HashMap<>(initialCapacity);
       MapSites.countUntracked(site);
@@ -297,8 +297,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return new TophashMap<>(initialCapacity, site);
   }
 
-  /** The rewrite of {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(int initialCapacity, float loadFactor, int site) {
+  /** {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> m = new HashMap<>(initialCapacity, loadFactor);
       MapSites.countUntracked(site);
@@ -307,8 +307,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return new TophashMap<>(initialCapacity, loadFactor, site);
   }
 
-  /** The rewrite of {@code new HashMap<>(m)} at {@code site}. */
-  public static <K, V> HashMap<K, V> allocateAt(Map<? extends K, ? extends V> m, int site) {
+  /** {@code new HashMap<>(m)} at {@code site}. */
+  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
     if (MapSites.nextUntracked(site)) {
       HashMap<K, V> copy = new HashMap<>(m);
       MapSites.countUntracked(site);
@@ -328,26 +328,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return m;
     }
     return new TophashMap<>(numMappings, site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap()}. */
-  public static <K, V> HashMap<K, V> constructAt(int site) {
-    return allocateAt(site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
-    return allocateAt(initialCapacity, site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(int, float)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
-    return allocateAt(initialCapacity, loadFactor, site);
-  }
-
-  /** Factory for rewritten {@code HashMap::new} references to {@code HashMap(Map)}. */
-  public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
-    return allocateAt(m, site);
   }
 
   /** B for Go's {@code make(map, hint)}: the smallest B that does not overload at {@code hint}. */

@@ -376,19 +376,19 @@ class RecordingTest {
 
   @Test
   void theSitedFactoriesAllocatePlainHashMapsForTheMapsASiteDoesNotTrack() {
-    // The rewritten sites call the factories: under maps=3 the first map of every three is a
-    // tracked Go map, and the other two are java.util.HashMap itself, counted as allocated.
+    // Rewritten sites call the factories: under maps=3 the first map of every three is a tracked
+    // Go map, and the other two are java.util.HashMap itself, counted as allocated.
     Recording.configure(true, 1, 3, false);
     int site = newSite();
     Map<String, Integer> source = Map.of("a", 1, "b", 2);
     List<Map<String, Integer>> made = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
-      made.add(TophashMap.allocateAt(site));
-      made.add(TophashMap.allocateAt(5, site));
-      made.add(TophashMap.allocateAt(5, 0.5f, site));
-      made.add(TophashMap.allocateAt(source, site));
-      made.add(TophashMap.newHashMapAt(12, site));
       made.add(TophashMap.constructAt(site));
+      made.add(TophashMap.constructAt(site, 5));
+      made.add(TophashMap.constructAt(site, 5, 0.5f));
+      made.add(TophashMap.constructAt(site, source));
+      made.add(TophashMap.newHashMapAt(12, site));
+      made.add(TophashMap.constructAt(site, 7));
     }
     int tracked = 0;
     for (int i = 0; i < made.size(); i++) {
@@ -405,20 +405,23 @@ class RecordingTest {
     assertEquals(made.size(), s.counter(Counter.MAPS));
     assertEquals(tracked, s.counter(Counter.MAPS_TRACKED));
 
-    // A factory that throws as HashMap's constructor throws counts no map.
-    assertThrows(IllegalArgumentException.class, () -> TophashMap.allocateAt(-1, site));
-    assertThrows(IllegalArgumentException.class, () -> TophashMap.allocateAt(-1, site));
+    // A factory that throws as HashMap's constructor throws counts no map, tracked or not.
+    assertSame(TophashMap.class, TophashMap.constructAt(site).getClass()); // the next two: untracked
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.constructAt(site, -1));
+    assertThrows(NullPointerException.class,
+        () -> TophashMap.constructAt(site, (Map<String, Integer>) null));
     assertThrows(IllegalArgumentException.class, () -> TophashMap.newHashMapAt(-1, site));
-    assertThrows(NullPointerException.class, () -> TophashMap.allocateAt(null, site));
-    assertEquals(made.size(), snapshotOf(site).counter(Counter.MAPS));
+    assertThrows(IllegalArgumentException.class, () -> TophashMap.constructAt(site, -1)); // tracked
+    assertEquals(made.size() + 1, snapshotOf(site).counter(Counter.MAPS));
+    assertEquals(tracked + 1, snapshotOf(site).counter(Counter.MAPS_TRACKED));
 
     // Every map tracked (maps=1), or recording off: the factories allocate Go maps only.
     Recording.configure(true, 1, 1, false);
-    assertSame(TophashMap.class, TophashMap.allocateAt(newSite()).getClass());
+    assertSame(TophashMap.class, TophashMap.constructAt(newSite()).getClass());
     Recording.configure(false, 1, 3, false);
     int off = newSite();
     for (int i = 0; i < 3; i++) {
-      assertSame(TophashMap.class, TophashMap.allocateAt(off).getClass());
+      assertSame(TophashMap.class, TophashMap.constructAt(off).getClass());
     }
   }
 

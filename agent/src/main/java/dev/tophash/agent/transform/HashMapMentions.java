@@ -55,23 +55,9 @@ final class HashMapMentions {
     }
     int count = u2(b, 8);
     HashMapMentions m = new HashMapMentions(b, count);
-    int pos = 10;
-    for (int i = 1; i < count; i++) {
-      m.entry[i] = pos;
-      switch (b[pos]) {
-        case 1 -> pos += 3 + u2(b, pos + 1); // Utf8
-        case 3, 4 -> pos += 5; // Integer, Float
-        case 5, 6 -> { // Long, Double: two slots
-          pos += 9;
-          i++;
-        }
-        case 7, 8, 16, 19, 20 -> pos += 3; // Class, String, MethodType, Module, Package
-        case 9, 10, 11, 12, 17, 18 -> pos += 5; // refs, NameAndType, Dynamic, InvokeDynamic
-        case 15 -> pos += 4; // MethodHandle
-        default -> {
-          return null;
-        }
-      }
+    int pos = constantPool(b, m.entry);
+    if (pos < 0) {
+      return null;
     }
     // access, this and super classes, interfaces; then the fields
     int methods = m.skipMembers(pos + 8 + 2 * u2(b, pos + 6));
@@ -92,6 +78,35 @@ final class HashMapMentions {
       }
     }
     return found;
+  }
+
+  /**
+   * Reads the constant pool of class file {@code b}: the offset of each entry's tag byte goes into
+   * {@code entry} (whose length is the pool's count; the unusable slot after a Long or Double
+   * stays 0).
+   *
+   * @return the offset just after the pool, or -1 for a tag this reader does not know
+   */
+  static int constantPool(byte[] b, int[] entry) {
+    int pos = 10;
+    for (int i = 1; i < entry.length; i++) {
+      entry[i] = pos;
+      switch (b[pos]) {
+        case 1 -> pos += 3 + u2(b, pos + 1); // Utf8
+        case 3, 4 -> pos += 5; // Integer, Float
+        case 5, 6 -> { // Long, Double: two slots
+          pos += 9;
+          i++;
+        }
+        case 7, 8, 16, 19, 20 -> pos += 3; // Class, String, MethodType, Module, Package
+        case 9, 10, 11, 12, 17, 18 -> pos += 5; // refs, NameAndType, Dynamic, InvokeDynamic
+        case 15 -> pos += 4; // MethodHandle
+        default -> {
+          return -1;
+        }
+      }
+    }
+    return pos;
   }
 
   /** Skips the fields or methods table at {@code pos}; returns the offset after it. */

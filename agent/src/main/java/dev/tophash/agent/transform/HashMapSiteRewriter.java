@@ -30,8 +30,9 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * <p>Three shapes are rewritten:
  * <ul>
  *   <li>{@code NEW java/util/HashMap DUP args INVOKESPECIAL java/util/HashMap.<init>(args)}
- *       becomes {@code args <site> INVOKESTATIC T.allocateAt(args, int)}: a factory, so that a map
- *       that map sampling leaves untracked can be a plain {@code HashMap}. When the constructor's
+ *       becomes {@code <site> args INVOKESTATIC T.constructAt(int, args)}: a factory, so that a map
+ *       that map sampling leaves untracked can be a plain {@code HashMap}. (This is the form
+ *       {@link InPlaceRewrite} writes without ASM, in the bytes the NEW and DUP took.) When the constructor's
  *       arguments hold a stack map frame (a branch, as in {@code new HashMap<>(c ? 16 : 64)}),
  *       that frame names the uninitialised object, so the NEW stays and becomes
  *       {@code NEW T ... <site> INVOKESPECIAL T.<init>(args, int)} instead; the no-argument
@@ -52,10 +53,11 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *       instantiated type stay.</li>
  * </ul>
  *
- * <p>The site id is pushed immediately before the call, after any label, so no branch lands
- * between the push and the call and the existing stack map frames stay valid; frames refer to
- * an uninitialised object by the label of its NEW, not by its type, and no frame refers to a NEW
- * that the factory form removes. {@code maxStack} grows by two. Nothing here loads a class.
+ * <p>In the NEW form the site id is pushed immediately before the call, after any label, so no
+ * branch lands between the push and the call and the existing stack map frames stay valid; frames
+ * refer to an uninitialised object by the label of its NEW, not by its type. In the factory form
+ * the push takes the NEW's place, and no frame lies between it and the call. {@code maxStack}
+ * grows by two. Nothing here loads a class.
  *
  * <p>The method is buffered (this is a {@link MethodNode}). At its end the rewriter first plans
  * (pairs every site, or throws {@link UnexpectedShapeException} when the bytecode does not have
@@ -303,9 +305,8 @@ public final class HashMapSiteRewriter extends MethodNode {
       if (s.factory) {
         MethodInsnNode init = (MethodInsnNode) s.call;
         instructions.remove(s.newInsn.getNext()); // the DUP
-        instructions.remove(s.newInsn);
-        instructions.insertBefore(init, pushInt(id));
-        instructions.set(init, new MethodInsnNode(Opcodes.INVOKESTATIC, target, "allocateAt",
+        instructions.set(s.newInsn, pushInt(id));
+        instructions.set(init, new MethodInsnNode(Opcodes.INVOKESTATIC, target, "constructAt",
             factoryDescriptor(init.desc), false));
       } else if (s.newInsn != null) {
         MethodInsnNode init = (MethodInsnNode) s.call;
@@ -357,9 +358,9 @@ public final class HashMapSiteRewriter extends MethodNode {
     }
   }
 
-  /** The descriptor of the sited factory for a HashMap constructor's descriptor. */
+  /** The descriptor of the sited factory {@code constructAt} for a HashMap constructor's. */
   static String factoryDescriptor(String constructorDesc) {
-    return constructorDesc.substring(0, constructorDesc.length() - 2) + "I)Ljava/util/HashMap;";
+    return "(I" + constructorDesc.substring(1, constructorDesc.length() - 1) + "Ljava/util/HashMap;";
   }
 
   /** Whether an invokedynamic is {@code HashMap::new} through the plain metafactory. */

@@ -75,6 +75,20 @@ public final class SiteTransformer {
     if (!mayHaveSites(classFile)) {
       return Result.UNCHANGED;
     }
+    Result inPlace = InPlaceRewrite.rewrite(classFile, loaderName, target, registry);
+    return inPlace != InPlaceRewrite.DECLINED ? inPlace
+        : rewriteWithAsm(classFile, loaderName, target, registry);
+  }
+
+  /**
+   * {@link #rewrite} by ASM alone: what classes that {@link InPlaceRewrite} declines get, and
+   * what the tests compare it with.
+   */
+  static Result rewriteWithAsm(byte[] classFile, String loaderName, String target,
+      SiteRegistry registry) {
+    if (!mayHaveSites(classFile)) {
+      return Result.UNCHANGED;
+    }
     ClassReader reader;
     try {
       reader = new ClassReader(classFile);

@@ -157,10 +157,10 @@ class HashMapSiteRewriterTest {
   void sitesBecomeFactoryCallsUnlessAFrameLiesBetweenTheNewAndItsConstructor() {
     // A factory call lets maps=N hand out plain HashMaps; a NEW whose constructor arguments
     // branch is named by the frames there, so it stays a NEW of the target.
-    String factory = "TophashMap.allocateAt";
+    String factory = "TophashMap.constructAt";
     assertEquals(List.of(factory + "(I)Ljava/util/HashMap;"), targetInstructions("noArg"));
     assertEquals(List.of(factory + "(II)Ljava/util/HashMap;"), targetInstructions("capacity"));
-    assertEquals(List.of(factory + "(Ljava/util/Map;I)Ljava/util/HashMap;"),
+    assertEquals(List.of(factory + "(ILjava/util/Map;)Ljava/util/HashMap;"),
         targetInstructions("copy"));
     assertEquals(List.of("NEW TophashMap", "TophashMap.<init>(II)V"),
         targetInstructions("conditional"));

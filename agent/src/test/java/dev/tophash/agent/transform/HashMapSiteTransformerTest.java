@@ -102,8 +102,12 @@ class HashMapSiteTransformerTest {
     assertEquals(List.of("dev.tophash.map.TophashMap"), asked);
   }
 
-  /** A class with one small method and one huge method, each allocating a HashMap. */
-  private static byte[] smallAndHuge(boolean brokenSmall) {
+  /**
+   * A class with one small method and one huge method, each allocating a HashMap; with
+   * {@code handle}, the small method also loads a method handle on HashMap's constructor, which
+   * only ASM's rewrite handles.
+   */
+  private static byte[] smallAndHuge(boolean brokenSmall, boolean handle) {
     org.objectweb.asm.ClassWriter w =
         new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
     w.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "gen/Mixed", null,
@@ -112,6 +116,11 @@ class HashMapSiteTransformerTest {
       org.objectweb.asm.MethodVisitor mv = w.visitMethod(org.objectweb.asm.Opcodes.ACC_STATIC,
           "m" + size, "()Ljava/lang/Object;", null, null);
       mv.visitCode();
+      if (size == 0 && handle) {
+        mv.visitLdcInsn(new org.objectweb.asm.Handle(org.objectweb.asm.Opcodes.H_NEWINVOKESPECIAL,
+            "java/util/HashMap", "<init>", "()V", false));
+        mv.visitInsn(org.objectweb.asm.Opcodes.POP);
+      }
       for (int i = 0; i < size; i++) {
         mv.visitInsn(org.objectweb.asm.Opcodes.NOP);
       }
@@ -136,17 +145,33 @@ class HashMapSiteTransformerTest {
     HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
     int before = ids.get();
     assertNull(t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
-        smallAndHuge(true)));
+        smallAndHuge(true, false)));
     assertEquals(before, ids.get(), "no site registered for a class left alone");
     assertEquals(1, t.classesSkipped());
   }
 
   @Test
-  void aMethodTooLargeToGrowIsLeftAloneAndTheRestRewritten() {
+  void aMethodTooLargeToGrowIsRewrittenInPlace() {
+    // The in-place rewrite does not grow code, so a method near the 64 KB limit is covered too.
     HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
     int before = ids.get();
     byte[] out = t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
-        smallAndHuge(false));
+        smallAndHuge(false, false));
+    assertNotNull(out);
+    assertEquals(before + 2, ids.get(), "both sites");
+    assertEquals(0, t.methodsSkipped());
+    java.io.StringWriter problems = new java.io.StringWriter();
+    org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(out),
+        getClass().getClassLoader(), false, new java.io.PrintWriter(problems));
+    assertEquals("", problems.toString());
+  }
+
+  @Test
+  void aMethodTooLargeForAsmToGrowIsLeftAloneAndTheRestRewritten() {
+    HashMapSiteTransformer t = transformer(new ClassFilter(List.of(), List.of(), false));
+    int before = ids.get();
+    byte[] out = t.transform(null, getClass().getClassLoader(), "gen/Mixed", null, null,
+        smallAndHuge(false, true));
     assertNotNull(out);
     assertEquals(before + 1, ids.get(), "only the small method's site");
     assertEquals(1, t.methodsSkipped());

@@ -27,19 +27,12 @@ class JdkCorpusTest {
 
   @Test
   void jdkModulesRewriteAndVerify() throws IOException {
-    FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
     int rewritten = 0;
     int sites = 0;
     List<String> skipped = new ArrayList<>();
     StringWriter problems = new StringWriter();
     for (String module : MODULES) {
-      Path root = jrt.getPath("/modules", module);
-      List<Path> classes;
-      try (Stream<Path> s = Files.walk(root)) {
-        classes = s.filter(p -> p.toString().endsWith(".class")
-            && !p.toString().endsWith("module-info.class")).toList();
-      }
-      for (Path p : classes) {
+      for (Path p : classFiles(module)) {
         byte[] b = Files.readAllBytes(p);
         SiteTransformer.Result r = SiteTransformer.rewrite(b, "bootstrap",
             "dev/tophash/map/TophashMap", (c, m, d, src, l, n) -> 1000);
@@ -73,19 +66,13 @@ class JdkCorpusTest {
    */
   @Test
   void rawSearchFindsEveryMethodThatAsmFinds() throws IOException {
-    FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
     int classes = 0;
     int withMentions = 0;
     int asmMethods = 0;
     int extra = 0;
     StringWriter missed = new StringWriter();
     for (String module : MODULES) {
-      List<Path> files;
-      try (Stream<Path> s = Files.walk(jrt.getPath("/modules", module))) {
-        files = s.filter(p -> p.toString().endsWith(".class")
-            && !p.toString().endsWith("module-info.class")).toList();
-      }
-      for (Path p : files) {
+      for (Path p : classFiles(module)) {
         byte[] b = Files.readAllBytes(p);
         classes++;
         java.util.Set<String> raw = HashMapMentions.of(b);
@@ -105,5 +92,14 @@ class JdkCorpusTest {
     assertTrue(classes > 5_000 && withMentions > 100, classes + " classes, " + withMentions);
     assertTrue(extra <= asmMethods / 10, "raw search found " + extra + " extra methods beyond "
         + asmMethods);
+  }
+
+  /** The class files of a JDK module (module-info excluded), from the running JDK's image. */
+  static List<Path> classFiles(String module) throws IOException {
+    FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+    try (Stream<Path> s = Files.walk(jrt.getPath("/modules", module))) {
+      return s.filter(p -> p.toString().endsWith(".class")
+          && !p.toString().endsWith("module-info.class")).toList();
+    }
   }
 }

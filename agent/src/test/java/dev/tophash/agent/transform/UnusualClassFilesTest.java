@@ -10,6 +10,8 @@ import dev.tophash.map.MapSites;
 import dev.tophash.map.TophashMap;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,6 +32,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
  * Class files the compiler of this build does not produce: Java 8 and Java 5 (no stack map
@@ -152,7 +155,7 @@ class UnusualClassFilesTest {
   }
 
   @Test
-  void methodNearTheSizeLimitIsLeftAlone() {
+  void methodNearTheSizeLimitIsRewrittenInPlaceOrLeftAloneByAsm() {
     ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "gen/Huge", null, "java/lang/Object", null);
     MethodVisitor mv = w.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "huge",
@@ -168,13 +171,21 @@ class UnusualClassFilesTest {
     mv.visitMaxs(0, 0);
     mv.visitEnd();
     w.visitEnd();
-    SiteTransformer.Result r = SiteTransformer.rewrite(w.toByteArray(), "x", TARGET,
+    SiteTransformer.Result asm = SiteTransformer.rewriteWithAsm(w.toByteArray(), "x", TARGET,
         (c, m, d, s, l, n) -> {
           throw new AssertionError("registered a site of a skipped class");
         });
-    assertNull(r.bytes());
-    assertTrue(r.skipped());
-    assertTrue(r.skipReason().contains("too large"), r.skipReason());
+    assertNull(asm.bytes());
+    assertTrue(asm.skipped());
+    assertTrue(asm.skipReason().contains("too large"), asm.skipReason());
+    // in place, the code keeps its size: the site is rewritten
+    SiteTransformer.Result r = SiteTransformer.rewrite(w.toByteArray(), "x", TARGET,
+        (c, m, d, s, l, n) -> 7);
+    assertEquals(1, r.sites());
+    StringWriter err = new StringWriter();
+    CheckClassAdapter.verify(new ClassReader(r.bytes()), getClass().getClassLoader(), false,
+        new PrintWriter(err));
+    assertEquals("", err.toString());
   }
 
   @Test
