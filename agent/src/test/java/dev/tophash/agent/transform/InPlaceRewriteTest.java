@@ -95,8 +95,9 @@ class InPlaceRewriteTest {
         + declined.size() + " of " + withSites + " classes with sites");
     assertEquals("", problems.toString());
     assertTrue(inPlace > 200 && sites > inPlace, inPlace + " classes, " + sites + " sites");
-    // Most classes have only sites of the common shape; the rest go to ASM
-    assertTrue(declined.size() * 10 < withSites, declined.size() + " of " + withSites
+    // Most classes have only sites of the common shape; the rest go to ASM (JDK 17: 3 of 389;
+    // JDK 25, which calls HashMap.newHashMap in many places: 28 of 372)
+    assertTrue(declined.size() * 5 < withSites, declined.size() + " of " + withSites
         + " classes with sites declined: " + declined.subList(0, Math.min(20, declined.size())));
   }
 
