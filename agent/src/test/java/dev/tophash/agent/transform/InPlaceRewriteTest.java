@@ -50,55 +50,122 @@ class InPlaceRewriteTest {
     }
   }
 
-  @Test
-  void jdkClassesRewriteInPlaceExactlyAsAsmRewritesThem() throws IOException {
-    int withSites = 0;
-    int inPlace = 0;
-    int sites = 0;
-    List<String> declined = new ArrayList<>();
-    StringWriter problems = new StringWriter();
-    for (String module : MODULES) {
-      for (Path p : JdkCorpusTest.classFiles(module)) {
-        byte[] b = Files.readAllBytes(p);
-        Recorded asmSites = new Recorded();
-        SiteTransformer.Result asm = SiteTransformer.rewriteWithAsm(b, "boot", TARGET, asmSites);
-        Recorded ourSites = new Recorded();
-        SiteTransformer.Result ours = InPlaceRewrite.rewrite(b, "boot", TARGET, ourSites);
+  /** What a corpus gave: classes rewritten in place, their sites, declined classes with sites. */
+  private static final class Tally {
+    int withSites;
+    int inPlace;
+    int sites;
+    final List<String> declined = new ArrayList<>();
+    final StringWriter problems = new StringWriter();
+
+    /** Rewrites one class both ways and checks the in-place result against ASM's. */
+    void compare(String name, byte[] b) {
+      Recorded asmSites = new Recorded();
+      SiteTransformer.Result asm = SiteTransformer.rewriteWithAsm(b, "boot", TARGET, asmSites);
+      Recorded ourSites = new Recorded();
+      SiteTransformer.Result ours = InPlaceRewrite.rewrite(b, "boot", TARGET, ourSites);
+      if (asm.sites() > 0) {
+        withSites++;
+      }
+      if (ours == InPlaceRewrite.DECLINED) {
+        assertEquals(List.of(), ourSites.sites, name + ": declined after registering");
         if (asm.sites() > 0) {
-          withSites++;
+          declined.add(name);
         }
-        if (ours == InPlaceRewrite.DECLINED) {
-          assertEquals(List.of(), ourSites.sites, p + ": declined after registering");
-          if (asm.sites() > 0) {
-            declined.add(p.toString());
-          }
-          continue;
+        return;
+      }
+      if (!asm.skippedMethods().isEmpty() || asm.skipped()) {
+        // ASM leaves methods too large to grow; in place they are rewritten: verify only
+        if (ours.bytes() != null) {
+          check(name, ours.bytes());
         }
-        if (!asm.skippedMethods().isEmpty() || asm.skipped()) {
-          // ASM leaves methods too large to grow; in place they are rewritten: verify only
-          verify(p, ours.bytes(), problems);
-          continue;
+        return;
+      }
+      assertEquals(asmSites.sites, ourSites.sites, name + ": sites");
+      assertEquals(asm.sites(), ours.sites(), name);
+      if (ours.bytes() == null) {
+        assertNull(asm.bytes(), name + ": ASM rewrote what the in-place rewrite left");
+        return;
+      }
+      inPlace++;
+      sites += ours.sites();
+      assertEquals(text(asm.bytes()), text(ours.bytes()), name);
+      check(name, ours.bytes());
+    }
+
+    /**
+     * ASM's verifier, which loads the classes the code names to check assignments, for the JDK;
+     * for libraries, whose optional dependencies may be missing, the stack and local types of
+     * every method without loading anything.
+     */
+    private void check(String name, byte[] b) {
+      if (!name.contains(".jar!")) {
+        verify(Path.of(name), b, problems);
+        return;
+      }
+      ClassNode cn = new ClassNode();
+      new ClassReader(b).accept(cn, 0);
+      for (MethodNode m : cn.methods) {
+        try {
+          new org.objectweb.asm.tree.analysis.Analyzer<>(
+              new org.objectweb.asm.tree.analysis.BasicVerifier()).analyze(cn.name, m);
+        } catch (org.objectweb.asm.tree.analysis.AnalyzerException e) {
+          problems.append(name).append(' ').append(m.name).append(m.desc).append(": ")
+              .append(e.getMessage()).append('\n');
         }
-        assertEquals(asmSites.sites, ourSites.sites, p + ": sites");
-        assertEquals(asm.sites(), ours.sites(), p.toString());
-        if (ours.bytes() == null) {
-          assertNull(asm.bytes(), p + ": ASM rewrote what the in-place rewrite left");
-          continue;
-        }
-        inPlace++;
-        sites += ours.sites();
-        assertEquals(text(asm.bytes()), text(ours.bytes()), p.toString());
-        verify(p, ours.bytes(), problems);
       }
     }
-    System.out.println("in place: " + inPlace + " classes, " + sites + " sites; declined: "
-        + declined.size() + " of " + withSites + " classes with sites");
-    assertEquals("", problems.toString());
-    assertTrue(inPlace > 200 && sites > inPlace, inPlace + " classes, " + sites + " sites");
+
+    @Override
+    public String toString() {
+      return inPlace + " classes, " + sites + " sites in place; declined: " + declined.size()
+          + " of " + withSites + " classes with sites";
+    }
+  }
+
+  @Test
+  void jdkClassesRewriteInPlaceExactlyAsAsmRewritesThem() throws IOException {
+    Tally tally = new Tally();
+    for (String module : MODULES) {
+      for (Path p : JdkCorpusTest.classFiles(module)) {
+        tally.compare(p.toString(), Files.readAllBytes(p));
+      }
+    }
+    System.out.println("JDK: " + tally);
+    assertEquals("", tally.problems.toString());
+    assertTrue(tally.inPlace > 200 && tally.sites > tally.inPlace, tally.toString());
     // Most classes have only sites of the common shape; the rest go to ASM (JDK 17: 3 of 389;
     // JDK 25, which calls HashMap.newHashMap in many places: 28 of 372)
-    assertTrue(declined.size() * 5 < withSites, declined.size() + " of " + withSites
-        + " classes with sites declined: " + declined.subList(0, Math.min(20, declined.size())));
+    assertTrue(tally.declined.size() * 5 < tally.withSites, tally + ": "
+        + tally.declined.subList(0, Math.min(20, tally.declined.size())));
+  }
+
+  @Test
+  void libraryClassesRewriteInPlaceExactlyAsAsmRewritesThem() throws IOException {
+    // Bytecode from other compilers and other times: every jar on the test class path (JUnit,
+    // ASM, HdrHistogram, Guava and the rest), compiled by their own builds.
+    Tally tally = new Tally();
+    int jars = 0;
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!entry.endsWith(".jar")) {
+        continue;
+      }
+      jars++;
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries();
+            e.hasMoreElements(); ) {
+          java.util.jar.JarEntry je = e.nextElement();
+          if (je.getName().endsWith(".class") && !je.getName().endsWith("module-info.class")) {
+            try (java.io.InputStream in = jar.getInputStream(je)) {
+              tally.compare(entry + "!" + je.getName(), in.readAllBytes());
+            }
+          }
+        }
+      }
+    }
+    System.out.println("libraries (" + jars + " jars): " + tally);
+    assertEquals("", tally.problems.toString());
+    assertTrue(jars > 5 && tally.inPlace > 20, jars + " jars: " + tally);
   }
 
   @Test
