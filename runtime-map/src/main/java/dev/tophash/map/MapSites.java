@@ -93,7 +93,7 @@ public final class MapSites {
   /**
    * Whether map sampling ({@code maps=N}) leaves the next map allocated at {@code site}
    * untracked. The sited factories then allocate a plain {@code java.util.HashMap}, which records
-   * nothing and costs nothing, and count it with {@link #countUntracked}; otherwise the map they
+   * nothing and costs nothing, and count it with {@link #counted}; otherwise the map they
    * construct is tracked.
    */
   static boolean nextUntracked(int site) {
@@ -101,9 +101,13 @@ public final class MapSites {
     return n > 1 && Recording.enabled() && recorder(site).skipNext(n);
   }
 
-  /** Counts a map that {@link #nextUntracked} left to {@code java.util.HashMap}. */
-  static void countUntracked(int site) {
+  /**
+   * Counts {@code map}, which {@link #nextUntracked} left to {@code java.util.HashMap}, as
+   * allocated at {@code site} (once it is constructed: a constructor that throws counts nothing).
+   */
+  static <K, V> HashMap<K, V> counted(int site, HashMap<K, V> map) {
     recorder(site).buffer().counters[Counter.MAPS.ordinal()]++;
+    return map;
   }
 
   /** The capacity {@code HashMap.newHashMap(numMappings)} passes to HashMap's constructor. */

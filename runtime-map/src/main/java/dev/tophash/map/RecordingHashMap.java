@@ -96,12 +96,9 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
 
   /** {@code new HashMap<>()} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>();
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new RecordingHashMap<>((Void) null, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>())
+        : new RecordingHashMap<>((Void) null, site);
   }
 
   /** {@code new HashMap<>(initialCapacity)} at {@code site}. */
@@ -111,22 +108,16 @@ public class RecordingHashMap<K, V> extends HashMap<K, V> {
 
   /** {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>(initialCapacity, loadFactor);
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new RecordingHashMap<>(initialCapacity, loadFactor, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(initialCapacity, loadFactor))
+        : new RecordingHashMap<>(initialCapacity, loadFactor, site);
   }
 
   /** {@code new HashMap<>(m)} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> copy = new HashMap<>(m);
-      MapSites.countUntracked(site);
-      return copy;
-    }
-    return new RecordingHashMap<>(m, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(m))
+        : new RecordingHashMap<>(m, site);
   }
 
   /** The rewrite of {@code HashMap.newHashMap(numMappings)} at {@code site}. */

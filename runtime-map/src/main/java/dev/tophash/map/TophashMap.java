@@ -279,42 +279,30 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** {@code new HashMap<>()} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>();
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new TophashMap<>((Void) null, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>())
+        : new TophashMap<>((Void) null, site);
   }
 
   /** {@code new HashMap<>(initialCapacity)} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>(initialCapacity);
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new TophashMap<>(initialCapacity, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(initialCapacity))
+        : new TophashMap<>(initialCapacity, site);
   }
 
   /** {@code new HashMap<>(initialCapacity, loadFactor)} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site, int initialCapacity, float loadFactor) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>(initialCapacity, loadFactor);
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new TophashMap<>(initialCapacity, loadFactor, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(initialCapacity, loadFactor))
+        : new TophashMap<>(initialCapacity, loadFactor, site);
   }
 
   /** {@code new HashMap<>(m)} at {@code site}. */
   public static <K, V> HashMap<K, V> constructAt(int site, Map<? extends K, ? extends V> m) {
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> copy = new HashMap<>(m);
-      MapSites.countUntracked(site);
-      return copy;
-    }
-    return new TophashMap<>(m, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(m))
+        : new TophashMap<>(m, site);
   }
 
   /** {@link #newHashMap(int)} attributed to {@code site}; the rewrite of {@code HashMap.newHashMap}. */
@@ -322,12 +310,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (numMappings < 0) {
       throw new IllegalArgumentException("Negative number of mappings: " + numMappings);
     }
-    if (MapSites.nextUntracked(site)) {
-      HashMap<K, V> m = new HashMap<>(MapSites.hashMapCapacity(numMappings));
-      MapSites.countUntracked(site);
-      return m;
-    }
-    return new TophashMap<>(numMappings, site);
+    return MapSites.nextUntracked(site)
+        ? MapSites.counted(site, new HashMap<K, V>(MapSites.hashMapCapacity(numMappings)))
+        : new TophashMap<>(numMappings, site);
   }
 
   /** B for Go's {@code make(map, hint)}: the smallest B that does not overload at {@code hint}. */
