@@ -503,6 +503,16 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return (x - LO) & ~x & ~HI7;
   }
 
+  /** 0x80 in every byte of {@code t} that holds an occupied slot's tophash, 0 elsewhere. */
+  static long occupiedSlots(long t) {
+    return ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
+  }
+
+  /** The key's index in the kv array of bucket {@code bucket}'s lowest slot marked in {@code m}. */
+  static int keyIndex(int bucket, long m) {
+    return (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+  }
+
   /** The state byte of slot {@code i} of a bucket's packed tophash word. */
   static int state(long t, int i) {
     return (int) (t >>> (i << 3)) & 0xFF;
@@ -677,7 +687,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       long rest;
       if (m != 0) {
         Object[] ka = kv;
-        int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        int i = keyIndex(bucket, m);
         Object k2 = ka[i];
         if (k2 == k || k.equals(k2)) {
           if (rec != null) {
@@ -801,7 +811,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         long m = lowZeroByte(w ^ (LO * top)); // the first match, as in find
         if (m != 0) {
           Object[] ka = kv;
-          int i = (bucket << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+          int i = keyIndex(bucket, m);
           Object k2 = ka[i];
           if (k2 == k || k.equals(k2)) {
             int stamp = ++writeStamp;
@@ -1622,7 +1632,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Overflow of = o.ovf;
     for (int guard = 0; ; guard++) {
       long t = ta[ti];
-      long live = ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
+      long live = occupiedSlots(t);
       tombstones -= Long.bitCount(zeroBytes(t ^ LO * EMPTY_ONE));
       long marks = LO * EVACUATED_EMPTY;
       int kb = ti << 4;
@@ -2400,7 +2410,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       while (m != 0) {
         // The next occupied slot of a live bucket, from its mask, inlined into the caller. A slot
         // marked occupied without a key is one racing writers left half-written: not an entry.
-        int i = (ti << 4) + ((Long.numberOfTrailingZeros(m) >>> 2) & ~1);
+        int i = keyIndex(ti, m);
         m &= m - 1;
         if (ka[i] != null) {
           occupied = m;
@@ -2416,8 +2426,47 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
     }
 
-    /** Moves to the next bucket with an entry, and to that entry. */
+    /**
+     * Moves to the next bucket with an entry, and to that entry. Its bytecode is above HotSpot's
+     * FreqInlineSize, so that it stays out of line and {@link #advance} small enough to inline
+     * where iterators are used (and their entries then need no allocation).
+     */
     private boolean advance0() {
+      long[] nt = nTops;
+      Object[] a = nKv;
+      int[] nx = nNext;
+      if (o == null && link == 0 && nt != null && a.length >= nt.length << 4
+          && nx.length == nt.length) {
+        // No grow, no chain to finish: the next main bucket with an entry, in one tight loop. A
+        // bucket with an overflow chain is left to the general walk below.
+        for (int idx = index + 1; idx < nt.length; idx++) {
+          if (nx[idx] != 0) {
+            index = idx - 1;
+            break;
+          }
+          long w = nt[idx];
+          long m = occupiedSlots(w);
+          while (m != 0) {
+            int i = keyIndex(idx, m);
+            m &= m - 1;
+            if (a[i] != null) {
+              index = idx;
+              ti = idx;
+              if (ka != a) {
+                ka = a;
+                ta = nt;
+              }
+              occupied = m;
+              ki = i;
+              return true;
+            }
+          }
+          if (idx == nt.length - 1) {
+            index = idx;
+            return false;
+          }
+        }
+      }
       for (;;) {
         if (occupied != 0) {
           return advance();
@@ -2482,7 +2531,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           // is read as it is handed out.
           throw corruptChain();
         }
-        occupied = ((t | ~HI7) - MIN_TOP_HASH * LO | t) & ~HI7;
+        occupied = occupiedSlots(t);
       }
     }
 
