@@ -120,6 +120,11 @@ fi
 parts="${PARTS:-$all_parts}"
 results_dir="$here/target/results${tag:+-sizes}"
 javas=(${BENCH_JAVA:-java})
+commit="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown);"
+commit+=" runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- runtime-map 2>/dev/null || echo unknown)"
+if [ -n "$(cd "$root" && git status --porcelain -- runtime-map 2>/dev/null)" ]; then
+  commit+=" (plus uncommitted changes)"
+fi
 labels=()
 start_all=$(date +%s)
 for j in "${javas[@]}"; do
@@ -188,8 +193,15 @@ for j in "${javas[@]}"; do
   {
     echo "- JDK: $("$java_exe" -version 2>&1 | head -1)"
     echo "  ($("$java_exe" -version 2>&1 | sed -n 2p))"
+    echo "- Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $commit"
     echo "- Durations: JMH $((t1 - t0)) s, footprint $((t2 - t1)) s, pauses $((t3 - t2)) s"
   } > "$out/jdk.md"
+done
+# The summary covers every JDK measured in this results directory, also by earlier invocations
+# (each JDK's part names its own date and commit), so that JDKs can be measured one at a time.
+labels=()
+for d in "$results_dir"/jdk*/; do
+  [ -f "$d/jdk.md" ] && labels+=("$(basename "$d")")
 done
 end_all=$(date +%s)
 
@@ -202,12 +214,10 @@ end_marker="<!-- END GENERATED$tag -->"
   echo
   echo "## Latest run: \`benchmarks/run.sh $mode${*:+ $*}\`"
   echo
-  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), total $(( (end_all - start_all) / 60 )) min $(( (end_all - start_all) % 60 )) s"
+  echo "- Written $(date -u '+%Y-%m-%d %H:%M UTC') by a run of $(( (end_all - start_all) / 60 )) min $(( (end_all - start_all) % 60 )) s" \
+    "(each JDK below says when and at which commit it was measured)"
   echo "- Machine: $(nproc) cores (nproc), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1),"
   echo "  $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work while measuring"
-  echo "- Commit: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
-    "runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- runtime-map 2>/dev/null || echo unknown)" \
-    "$(cd "$root" && [ -n "$(git status --porcelain -- runtime-map 2>/dev/null)" ] && echo '(plus uncommitted changes)')"
   echo "- runtime-map taken from $runtime_from"
   for label in "${labels[@]}"; do
     r="$results_dir/$label"
