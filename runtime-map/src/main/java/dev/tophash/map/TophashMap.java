@@ -2439,33 +2439,26 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           && nx.length == nt.length) {
         // No grow, no chain to finish: the next main bucket with an entry, in one tight loop. A
         // bucket with an overflow chain is left to the general walk below.
-        for (int idx = index + 1; idx < nt.length; idx++) {
-          if (nx[idx] != 0) {
-            index = idx - 1;
-            break;
-          }
-          long w = nt[idx];
-          long m = occupiedSlots(w);
-          while (m != 0) {
-            int i = keyIndex(idx, m);
-            m &= m - 1;
-            if (a[i] != null) {
-              index = idx;
-              ti = idx;
-              if (ka != a) {
-                ka = a;
-                ta = nt;
-              }
-              occupied = m;
-              ki = i;
-              return true;
-            }
-          }
-          if (idx == nt.length - 1) {
-            index = idx;
-            return false;
-          }
+        int idx = index + 1;
+        long m = 0;
+        while (idx < nt.length && nx[idx] == 0 && (m = occupiedSlots(nt[idx])) == 0) {
+          idx++;
         }
+        if (idx == nt.length) {
+          index = idx - 1;
+          return false;
+        }
+        if (m != 0) {
+          index = idx;
+          ti = idx;
+          if (ka != a) {
+            ka = a;
+            ta = nt;
+          }
+          occupied = m;
+          return advance();
+        }
+        index = idx - 1; // bucket idx has a chain: the general walk enters it
       }
       for (;;) {
         if (occupied != 0) {
