@@ -10,7 +10,7 @@
 #          (one shot per case), footprint and pauses of HashMap and TophashMap.
 #   sizes  get-hit, get-miss, churn, iteration and growing puts at 16, 1k, 100k and 1M keys for
 #          HashMap, TophashMap off and full, fastutil and Eclipse Collections (1 fork, 1 s
-#          warm-up, 2 x 1 s measurement), and the footprint of all six maps: about 35 minutes per
+#          warm-up, 2 x 1 s measurement), and the footprint of all six maps: about 27 minutes per
 #          JDK with the four key types. Its tables go to their own generated section of RESULTS.md.
 #   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
 #          flooding 1 + 3 shots per case; a couple of hours on 2 cores.
@@ -22,7 +22,8 @@
 #                by default runtime-map comes from the local Maven repository, so run
 #                `mvn -B -ntp -pl runtime-map install -DskipTests` first to measure the latest map
 #   NO_BUILD=1   use the existing target/benchmarks.jar instead of rebuilding it
-#   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/)
+#   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/, or
+#                target/results-sizes/ for sizes)
 #   PARTS        which parts to run (default "jmh footprint pauses", for sizes "jmh footprint");
 #                RESULTS.md is only updated when all of the mode's default parts ran
 #   KEYS, SIZES  for sizes: the key types and sizes (default INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH
@@ -125,7 +126,6 @@ commit+=" runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- 
 if [ -n "$(cd "$root" && git status --porcelain -- runtime-map 2>/dev/null)" ]; then
   commit+=" (plus uncommitted changes)"
 fi
-labels=()
 start_all=$(date +%s)
 for j in "${javas[@]}"; do
   java_exe="$j"
@@ -133,7 +133,6 @@ for j in "${javas[@]}"; do
   major="$("$java_exe" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java.specification.version = //p' | head -1)"
   label="jdk$major"
-  labels+=("$label")
   out="$results_dir/$label"
   rm -rf "$out"
   mkdir -p "$out"
@@ -193,7 +192,8 @@ for j in "${javas[@]}"; do
   {
     echo "- JDK: $("$java_exe" -version 2>&1 | head -1)"
     echo "  ($("$java_exe" -version 2>&1 | sed -n 2p))"
-    echo "- Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $commit"
+    echo "- Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $commit; runtime-map taken from"
+    echo "  $runtime_from"
     echo "- Durations: JMH $((t1 - t0)) s, footprint $((t2 - t1)) s, pauses $((t3 - t2)) s"
   } > "$out/jdk.md"
 done
@@ -218,7 +218,6 @@ end_marker="<!-- END GENERATED$tag -->"
     "(each JDK below says when and at which commit it was measured)"
   echo "- Machine: $(nproc) cores (nproc), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1),"
   echo "  $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work while measuring"
-  echo "- runtime-map taken from $runtime_from"
   for label in "${labels[@]}"; do
     r="$results_dir/$label"
     echo
