@@ -11,8 +11,8 @@ import java.util.Locale;
  * <p>Times and whole numbers are written by hand rather than through {@link DateTimeFormatter}
  * and {@link String#format}: the report at a JVM's exit would otherwise load and initialise
  * java.time's formatting (some sixty classes) and {@link java.util.Formatter} with its regular
- * expression just for the header of an empty report. Fractions still go through
- * {@link #f}, whose rounding they must match.
+ * expression. {@link #f} writes the conversions the reports use itself and hands anything else to
+ * the formatter.
  */
 public final class Fmt {
   private static final long MILLIS_PER_DAY = 86_400_000L;
@@ -29,10 +29,125 @@ public final class Fmt {
         .ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'", Locale.US).withZone(ZoneOffset.UTC);
   }
 
-  /** {@code String.format} with {@link Locale#US}. */
+  /**
+   * {@code String.format} with {@link Locale#US}, to the character. The conversions the reports
+   * use ({@code %s}, {@code %d}, {@code %,d}, {@code %.Nf}, {@code %,.Nf}, {@code %%}) are written here,
+   * without {@link java.util.Formatter}, which parses every format with a regular expression and
+   * runs cold and interpreted at a JVM's exit (half the time of rendering the summary, measured).
+   * Any other format, argument type or a value this code cannot round exactly as the formatter
+   * does goes to {@code String.format}.
+   */
   public static String f(String format, Object... args) {
-    return String.format(Locale.US, format, args);
+    String s = quick(format, args);
+    return s != null ? s : String.format(Locale.US, format, args);
   }
+
+  /** {@link #f} for the conversions it writes itself, or null. */
+  static String quick(String format, Object[] args) {
+    StringBuilder sb = new StringBuilder(format.length() + 16 * args.length);
+    int arg = 0;
+    int n = format.length();
+    int from = 0;
+    for (int i = format.indexOf('%'); i >= 0; i = format.indexOf('%', from)) {
+      sb.append(format, from, i);
+      if (++i >= n) {
+        return null;
+      }
+      char c = format.charAt(i);
+      if (c == '%') {
+        sb.append('%');
+        from = i + 1;
+        continue;
+      }
+      boolean group = c == ',';
+      if (group && ++i < n) {
+        c = format.charAt(i);
+      }
+      int decimals = -1;
+      if (c == '.' && i + 2 < n && format.charAt(i + 1) >= '0' && format.charAt(i + 1) <= '9') {
+        decimals = format.charAt(i + 1) - '0';
+        i += 2;
+        c = format.charAt(i);
+      }
+      if (arg >= args.length) {
+        return null;
+      }
+      Object a = args[arg++];
+      if (c == 's' && !group && decimals < 0 && !(a instanceof java.util.Formattable)) {
+        sb.append(a);
+      } else if (c == 'd' && decimals < 0
+          && (a instanceof Long || a instanceof Integer || a instanceof Short || a instanceof Byte)) {
+        long d = ((Number) a).longValue();
+        if (group) {
+          sb.append(count(d));
+        } else {
+          sb.append(d);
+        }
+      } else if (c == 'f' && decimals >= 0 && a instanceof Double) {
+        if (!fixed(sb, (Double) a, decimals, group)) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+      from = i + 1;
+    }
+    return sb.append(format, from, n).toString();
+  }
+
+  /**
+   * Appends {@code v} with {@code decimals} decimals (and thousands separators if {@code group}),
+   * rounded as {@link java.util.Formatter} rounds: the decimal digits of {@code v} that
+   * {@code Double.toString} gives, cut and rounded half-up. Those digits lie within half an ulp of
+   * {@code v}, so wherever {@code v} is not within a few ulps of a rounding tie the result is
+   * {@code v} rounded to nearest, computed without them; near a tie they are rounded. False, with
+   * nothing appended, for what this does not cover (NaN, infinities, large values).
+   */
+  private static boolean fixed(StringBuilder sb, double v, int decimals, boolean group) {
+    double scale = POWERS[decimals];
+    double a = Math.abs(v) * scale;
+    if (!(a < 1e15)) { // also NaN and infinities
+      return false;
+    }
+    double floor = Math.floor(a);
+    long r;
+    if (Math.abs(a - floor - 0.5) > a * 0x1p-48 + 0x1p-1000) {
+      r = (long) floor + (a - floor > 0.5 ? 1 : 0);
+    } else if (a < 1e9) {
+      // Near a tie, which side depends on the decimal digits: the formatter rounds 1.235 (in
+      // binary a little less) to 1.24. Round Double.toString's digits half-up, as it does.
+      String d = Double.toString(Math.abs(v));
+      int dot = d.indexOf('.');
+      if (dot < 0 || d.indexOf('E') >= 0) {
+        return false;
+      }
+      int end = dot + 1 + decimals;
+      r = Long.parseLong(d.substring(0, dot)) * (long) scale
+          + (decimals == 0 ? 0 : Long.parseLong(pad(d.substring(dot + 1, Math.min(end, d.length())), decimals)));
+      if (end < d.length() && d.charAt(end) >= '5') {
+        r++;
+      }
+    } else {
+      return false;
+    }
+    if (Double.doubleToRawLongBits(v) < 0) {
+      sb.append('-'); // the formatter keeps the sign of a negative value that rounds to zero
+    }
+    long unit = (long) scale;
+    sb.append(group ? count(r / unit) : Long.toString(r / unit));
+    if (decimals > 0) {
+      sb.append('.');
+      digits(sb, r % unit, decimals);
+    }
+    return true;
+  }
+
+  /** {@code digits} with zeros appended up to {@code width}. */
+  private static String pad(String digits, int width) {
+    return digits.length() >= width ? digits : digits + "0".repeat(width - digits.length());
+  }
+
+  private static final double[] POWERS = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
   /** An epoch-millis instant as {@code 2026-11-22 22:00:00.000 UTC}, or "-" for 0. */
   public static String time(long epochMillis) {
