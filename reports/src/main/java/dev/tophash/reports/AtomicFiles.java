@@ -36,6 +36,21 @@ public final class AtomicFiles {
     });
   }
 
+  /**
+   * Writes {@code text} as UTF-8 to {@code file} through a temporary file and an atomic rename,
+   * encoded in one call: an ASCII string is then copied rather than passed char by char through
+   * a charset encoder, which at a JVM's exit runs interpreted.
+   */
+  public static void writeString(Path file, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    writeBytes(file, new Body<OutputStream>() {
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        out.write(bytes);
+      }
+    });
+  }
+
   /** Writes bytes to {@code file} through a temporary file and an atomic rename. */
   public static void writeBytes(Path file, Body<OutputStream> body) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

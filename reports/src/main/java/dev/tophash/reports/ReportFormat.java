@@ -6,7 +6,6 @@ import dev.tophash.reports.json.JsonReport;
 import dev.tophash.reports.text.SummaryText;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
 import java.nio.file.Path;
 
 /**
@@ -22,12 +21,7 @@ public enum ReportFormat {
   TEXT("summary.txt") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
-      AtomicFiles.writeText(target, new AtomicFiles.Body<Writer>() {
-        @Override
-        public void writeTo(Writer w) throws IOException {
-          w.write(summary);
-        }
-      });
+      AtomicFiles.writeString(target, summary);
     }
   },
   /** {@code report.json}: everything, histograms whole. */
@@ -46,12 +40,7 @@ public enum ReportFormat {
   HTML("report.html") {
     @Override
     void write(Report report, String summary, Path target) throws IOException {
-      AtomicFiles.writeText(target, new AtomicFiles.Body<Writer>() {
-        @Override
-        public void writeTo(Writer w) throws IOException {
-          HtmlReport.writeReport(report, summary, w);
-        }
-      });
+      AtomicFiles.writeString(target, HtmlReport.page(report, summary));
     }
   },
   /** {@code hgrm/}: one percentile distribution per site and metric. */

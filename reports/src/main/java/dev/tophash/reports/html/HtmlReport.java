@@ -69,6 +69,11 @@ public final class HtmlReport {
 
   /** Writes the page of one report whose summary text is {@code summary}. */
   public static void writeReport(Report report, String summary, Writer out) throws IOException {
+    out.write(page(report, summary));
+  }
+
+  /** The page of one report whose summary text is {@code summary}; ASCII only. */
+  public static String page(Report report, String summary) throws IOException {
     List<SiteAnalysis> ranked = report.ranked();
     double total = 0;
     for (SiteAnalysis a : ranked) {
@@ -126,11 +131,16 @@ public final class HtmlReport {
     }
     g.writeEndArray();
     g.writeEndObject();
-    fill(out, "tophash report", json.toString());
+    return fill("tophash report", json);
   }
 
   /** Writes the page of a comparison whose text is {@code text}; A and B overlaid per site. */
   public static void writeCompare(Comparison cmp, String text, Writer out) throws IOException {
+    out.write(comparePage(cmp, text));
+  }
+
+  /** The page of a comparison whose text is {@code text}; ASCII only. */
+  public static String comparePage(Comparison cmp, String text) throws IOException {
     StringBuilder json = new StringBuilder(65536);
     JsonWriter g = startData(json, "compare", "tophash compare", text);
     column(g, "site", "text");
@@ -180,7 +190,7 @@ public final class HtmlReport {
     }
     g.writeEndArray();
     g.writeEndObject();
-    fill(out, "tophash compare", json.toString());
+    return fill("tophash compare", json);
   }
 
   private static void probeCells(JsonWriter g, SiteSnapshot a, SiteSnapshot b) throws IOException {
@@ -195,7 +205,7 @@ public final class HtmlReport {
   /** Starts the page's data object: mode, title and text, then the array of columns. */
   private static JsonWriter startData(StringBuilder json, String mode, String title, String text)
       throws IOException {
-    JsonWriter g = new JsonWriter(json, false);
+    JsonWriter g = JsonWriter.forScript(json);
     g.writeStartObject();
     g.writeStringField("mode", mode);
     g.writeStringField("title", title);
@@ -330,21 +340,24 @@ public final class HtmlReport {
     g.writeEndObject();
   }
 
-  /** Fills the template with the title and data, escaping what could end the script element. */
-  private static void fill(Writer out, String title, String json) throws IOException {
+  /**
+   * The template filled with the title and the data, which {@link JsonWriter#forScript} escaped:
+   * nothing in it can end the script element.
+   */
+  private static String fill(String title, CharSequence json) throws IOException {
     String template = template();
     int t = template.indexOf(TITLE_MARK);
     int d = template.indexOf(DATA_MARK);
     if (t < 0 || d < t) {
       throw new IOException("the report.html template lacks its markers");
     }
-    String safe = json.replace("</", "<\\/").replace("<!--", "<\\!--")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
-    out.write(template, 0, t);
-    out.write(title);
-    out.write(template, t + TITLE_MARK.length(), d - t - TITLE_MARK.length());
-    out.write(safe);
-    out.write(template, d + DATA_MARK.length(), template.length() - d - DATA_MARK.length());
+    return new StringBuilder(template.length() + title.length() + json.length())
+        .append(template, 0, t)
+        .append(title)
+        .append(template, t + TITLE_MARK.length(), d)
+        .append(json)
+        .append(template, d + DATA_MARK.length(), template.length())
+        .toString();
   }
 
   private static String template() {

@@ -17,12 +17,25 @@ import java.util.Arrays;
  * Jackson's generator and its factory (some 80 classes) and running its layered code cold cost
  * more than the rest of writing {@code report.json} (measured: tens of milliseconds for an empty
  * report). Reading report files stays with Jackson's parser.
+ *
+ * <p>{@link #forScript} writes JSON to be embedded in an HTML {@code <script>} element: compact,
+ * with every {@code <} and every character outside ASCII escaped as {@code \}{@code uXXXX}, so
+ * that nothing in a string can end the element ({@code </script>}, {@code <!--}) or be taken for
+ * a line end by an old JavaScript engine (U+2028, U+2029), and the page stays ASCII.
  */
 public final class JsonWriter {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-  private final Appendable out;
+  private final StringBuilder out;
+  /**
+   * A string's chars, copied out of it at once to be scanned: charAt costs several calls per char
+   * in the interpreter that the report at a JVM's exit runs in. Runs without escapes are appended
+   * from the string itself, copied whole.
+   */
+  private char[] chars = new char[256];
   private final boolean pretty;
+  /** {@link #forScript}'s escaping. */
+  private final boolean script;
   /** Per open container: entries written so far; the depth is {@link #depth}. */
   private int[] counts = new int[16];
   /** Whether each open container is an object. */
@@ -37,9 +50,19 @@ public final class JsonWriter {
    * @param out where the text goes
    * @param pretty Jackson's default pretty printer's layout, or compact
    */
-  public JsonWriter(Appendable out, boolean pretty) {
+  public JsonWriter(StringBuilder out, boolean pretty) {
+    this(out, pretty, false);
+  }
+
+  private JsonWriter(StringBuilder out, boolean pretty, boolean script) {
     this.out = out;
     this.pretty = pretty;
+    this.script = script;
+  }
+
+  /** A compact writer of JSON for an HTML {@code <script>} element (see the class doc). */
+  public static JsonWriter forScript(StringBuilder out) {
+    return new JsonWriter(out, false, true);
   }
 
   /** Starts an object. */
@@ -113,7 +136,50 @@ public final class JsonWriter {
       return;
     }
     beforeValue();
-    out.append(Double.toString(value));
+    if (!script || !exactDecimal(value)) {
+      out.append(Double.toString(value));
+    }
+  }
+
+  /**
+   * For {@link #forScript}: appends a value of the form m / 2^20 below 2^31 (the percentile levels
+   * of the page's charts, for one) as its exact decimal expansion when that has at most 17 digits, which a script parses back to
+   * the same double, and returns true; false, with nothing appended, for any other value.
+   * {@link Double#toString} would give the same digits (or {@code .0} more) through far more code,
+   * which the report at a JVM's exit runs interpreted.
+   */
+  private boolean exactDecimal(double value) {
+    double a = Math.abs(value);
+    if (!(a < 0x1p31) || a == 0) { // zero keeps its sign as Double.toString writes it
+      return false;
+    }
+    double scaled = a * 0x1p20; // exact: a power of two
+    long m = (long) scaled;
+    if (m != scaled) {
+      return false;
+    }
+    int mark = out.length();
+    if (Double.doubleToRawLongBits(value) < 0) {
+      out.append('-');
+    }
+    long whole = m >>> 20;
+    out.append(whole);
+    long frac = m & 0xFFFFF;
+    if (frac != 0) {
+      out.append('.');
+      // significant digits left for the fraction, as many as Double.toString writes at most
+      int left = 17 - (whole == 0 ? 0 : out.length() - mark);
+      do {
+        if (--left < 0) {
+          out.setLength(mark); // too long an expansion: Double.toString's shorter digits instead
+          return false;
+        }
+        frac *= 10;
+        out.append((char) ('0' + (frac >>> 20)));
+        frac &= 0xFFFFF;
+      } while (frac != 0);
+    }
+    return true;
   }
 
   /** Writes {@code true} or {@code false}. */
@@ -198,17 +264,25 @@ public final class JsonWriter {
   }
 
   private void string(String s) throws IOException {
+    int n = s.length();
+    if (chars.length < n) {
+      chars = new char[Math.max(n, chars.length * 2)];
+    }
+    char[] cs = chars;
+    s.getChars(0, n, cs, 0);
     out.append('"');
     int start = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    for (int i = 0; i < n; i++) {
+      char c = cs[i];
       String esc;
       if (c == '"') {
         esc = "\\\"";
       } else if (c == '\\') {
         esc = "\\\\";
-      } else if (c >= 0x20) {
+      } else if (c >= 0x20 && (!script || c < 0x7F && c != '<')) {
         continue;
+      } else if (c >= 0x20) {
+        esc = "\\u" + HEX[c >> 12] + HEX[(c >> 8) & 0xF] + HEX[(c >> 4) & 0xF] + HEX[c & 0xF];
       } else if (c == '\n') {
         esc = "\\n";
       } else if (c == '\t') {
@@ -225,6 +299,6 @@ public final class JsonWriter {
       out.append(s, start, i).append(esc);
       start = i + 1;
     }
-    out.append(s, start, s.length()).append('"');
+    out.append(s, start, n).append('"');
   }
 }

@@ -1,9 +1,12 @@
 package dev.tophash.reports.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -92,7 +95,8 @@ class JsonWriterTest {
     }
     for (double v : new double[] {0.0, -0.0, 0.1, 1.0 / 3, 1e-7, 1e21, 123456789.125, 2.5e-300,
         Double.MAX_VALUE, Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, 87.6, 99.99}) {
+        Double.NEGATIVE_INFINITY, 87.6, 99.99, 87.5, 99.90234375, -0.5, 1e9 + 0.125, 0x1p31,
+        0x1p31 - 0x1p-20, 0x1p-20, 0x1p-21, 3.0 / 0x1p20}) {
       c.number(v);
     }
     c.endArray();
@@ -166,5 +170,34 @@ class JsonWriterTest {
   @Test
   void prettyAsJacksonsDefaultPrettyPrinter() throws IOException {
     assertSame(true);
+  }
+
+  @Test
+  void forScriptIsTheSameJsonInAsciiWithNothingToEndAScriptElement() throws IOException {
+    StringBuilder plain = new StringBuilder();
+    document(on(new JsonWriter(plain, false)));
+    StringBuilder script = new StringBuilder();
+    document(on(JsonWriter.forScript(script)));
+    String s = script.toString();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertTrue(c >= 0x20 && c < 0x7F && c != '<', () -> "unescaped " + (int) c + " in " + s);
+    }
+    assertTrue(s.contains("\\u003C/script>\\u003C!-- \\u2028\\u2029"), s);
+    assertEquals(tokens(plain.toString()), tokens(s));
+  }
+
+  /** The tokens Jackson's parser reads, each with its decoded text. */
+  private static java.util.List<String> tokens(String json) throws IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (JsonParser p = new JsonFactory().createParser(json)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        // numbers by the double they parse to, as a script parses them: the script's writer may
+        // leave out a ".0" or write other digits of the same double
+        out.add(t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT
+            ? "number " + p.getDoubleValue() : t + " " + p.getText());
+      }
+    }
+    return out;
   }
 }
