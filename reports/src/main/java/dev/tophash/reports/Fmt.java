@@ -31,8 +31,8 @@ public final class Fmt {
 
   /**
    * {@code String.format} with {@link Locale#US}, to the character. The conversions the reports
-   * use ({@code %s}, {@code %d}, {@code %,d}, {@code %.Nf}, {@code %,.Nf}, {@code %%}) are written here,
-   * without {@link java.util.Formatter}, which parses every format with a regular expression and
+   * use ({@code %s}, {@code %d}, {@code %,d}, {@code %.Nf}, {@code %,.Nf}, {@code %%}) are
+   * written here, without {@link java.util.Formatter}, which parses every format with a regular expression and
    * runs cold and interpreted at a JVM's exit (half the time of rendering the summary, measured).
    * Any other format, argument type or a value this code cannot round exactly as the formatter
    * does goes to {@code String.format}.
@@ -76,7 +76,8 @@ public final class Fmt {
       if (c == 's' && !group && decimals < 0 && !(a instanceof java.util.Formattable)) {
         sb.append(a);
       } else if (c == 'd' && decimals < 0
-          && (a instanceof Long || a instanceof Integer || a instanceof Short || a instanceof Byte)) {
+          && (a instanceof Long || a instanceof Integer || a instanceof Short
+              || a instanceof Byte)) {
         long d = ((Number) a).longValue();
         if (group) {
           sb.append(count(d));
@@ -122,8 +123,10 @@ public final class Fmt {
         return false;
       }
       int end = dot + 1 + decimals;
-      r = Long.parseLong(d.substring(0, dot)) * (long) scale
-          + (decimals == 0 ? 0 : Long.parseLong(pad(d.substring(dot + 1, Math.min(end, d.length())), decimals)));
+      r = Long.parseLong(d.substring(0, dot)) * (long) scale;
+      if (decimals > 0) {
+        r += Long.parseLong(pad(d.substring(dot + 1, Math.min(end, d.length())), decimals));
+      }
       if (end < d.length() && d.charAt(end) >= '5') {
         r++;
       }

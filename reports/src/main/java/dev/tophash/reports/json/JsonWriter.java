@@ -142,11 +142,12 @@ public final class JsonWriter {
   }
 
   /**
-   * For {@link #forScript}: appends a value of the form m / 2^20 below 2^31 (the percentile levels
-   * of the page's charts, for one) as its exact decimal expansion when that has at most 17 digits, which a script parses back to
-   * the same double, and returns true; false, with nothing appended, for any other value.
-   * {@link Double#toString} would give the same digits (or {@code .0} more) through far more code,
-   * which the report at a JVM's exit runs interpreted.
+   * For {@link #forScript}: appends a non-zero value of the form m / 2^20 below 2^31 (the
+   * percentile levels of the page's charts, for one) as its exact decimal expansion when that has
+   * at most 17 significant digits, which a script parses back to the same double, and returns
+   * true; false, with nothing appended, for any other value. {@link Double#toString} would give
+   * the same value (with {@code .0} for a whole number) through far more code, which the report
+   * at a JVM's exit runs interpreted.
    */
   private boolean exactDecimal(double value) {
     double a = Math.abs(value);
