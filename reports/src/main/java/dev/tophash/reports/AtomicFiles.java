@@ -1,9 +1,7 @@
 package dev.tophash.reports;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -22,18 +20,6 @@ public final class AtomicFiles {
   public interface Body<T> {
     /** Writes the whole content to {@code target}. */
     void writeTo(T target) throws IOException;
-  }
-
-  /** Writes UTF-8 text to {@code file} through a temporary file and an atomic rename. */
-  public static void writeText(Path file, Body<Writer> body) throws IOException {
-    writeBytes(file, new Body<OutputStream>() {
-      @Override
-      public void writeTo(OutputStream out) throws IOException {
-        Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
-        body.writeTo(w);
-        w.flush();
-      }
-    });
   }
 
   /**

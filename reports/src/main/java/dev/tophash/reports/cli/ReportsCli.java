@@ -151,13 +151,12 @@ public final class ReportsCli {
     }
     boolean writesFiles = a.opts.containsKey("dir") || a.opts.containsKey("hgrm");
     if (a.opts.containsKey("text")) {
-      AtomicFiles.writeText(Path.of(a.opts.get("text")), w -> w.write(text));
+      AtomicFiles.writeString(Path.of(a.opts.get("text")), text);
     } else if (!writesFiles || a.opts.containsKey("html")) {
       out.print(text);
     }
     if (a.opts.containsKey("html")) {
-      Report page = r;
-      AtomicFiles.writeText(Path.of(a.opts.get("html")), w -> HtmlReport.writeReport(page, text, w));
+      AtomicFiles.writeString(Path.of(a.opts.get("html")), HtmlReport.page(r, text));
     }
     return OK;
   }
@@ -192,7 +191,7 @@ public final class ReportsCli {
     String text = CompareText.render(c, pa.toString(), pb.toString(), bound);
     out.print(text);
     if (a.opts.containsKey("html")) {
-      AtomicFiles.writeText(Path.of(a.opts.get("html")), w -> HtmlReport.writeCompare(c, text, w));
+      AtomicFiles.writeString(Path.of(a.opts.get("html")), HtmlReport.comparePage(c, text));
     }
     if (!Double.isNaN(bound)) {
       List<Comparison.SiteResult> bad = c.exceeding(bound);

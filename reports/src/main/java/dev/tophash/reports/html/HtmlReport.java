@@ -12,7 +12,6 @@ import dev.tophash.reports.json.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +65,6 @@ public final class HtmlReport {
   }
 
   private HtmlReport() {}
-
-  /** Writes the page of one report whose summary text is {@code summary}. */
-  public static void writeReport(Report report, String summary, Writer out) throws IOException {
-    out.write(page(report, summary));
-  }
 
   /** The page of one report whose summary text is {@code summary}; ASCII only. */
   public static String page(Report report, String summary) throws IOException {
@@ -134,12 +128,7 @@ public final class HtmlReport {
     return fill("tophash report", json);
   }
 
-  /** Writes the page of a comparison whose text is {@code text}; A and B overlaid per site. */
-  public static void writeCompare(Comparison cmp, String text, Writer out) throws IOException {
-    out.write(comparePage(cmp, text));
-  }
-
-  /** The page of a comparison whose text is {@code text}; ASCII only. */
+  /** The page of a comparison whose text is {@code text}, A and B overlaid per site; ASCII only. */
   public static String comparePage(Comparison cmp, String text) throws IOException {
     StringBuilder json = new StringBuilder(65536);
     JsonWriter g = startData(json, "compare", "tophash compare", text);
