@@ -331,8 +331,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (bb > MAX_B) {
       bb = 0; // Go: a hint too large to allocate is treated as 0
     }
-    SiteRecorder recorder = MapSites.recorder(site);
     if (Recording.enabled()) {
+      SiteRecorder recorder = MapSites.recorder(site);
       SiteBuffer r = recorder.buffer();
       r.counters[Counter.MAPS.ordinal()]++;
       if (recorder.trackNext(Recording.mapSample())) {
@@ -359,13 +359,19 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
+  /** Allocates the array of 2^bb buckets; installs it only once every part is allocated. */
   private void allocateTable(int bb) {
     int n = 1 << bb;
-    tops = new long[n];
-    kv = new Object[n << 4];
-    next = linksFor(bb);
-    filters = filtersFor(bb);
-    ovf = Overflow.forArray(bb);
+    long[] nt = new long[n];
+    Object[] nk = new Object[n << 4];
+    int[] nn = linksFor(bb);
+    long[] nf = filtersFor(bb);
+    Overflow no = Overflow.forArray(bb);
+    kv = nk;
+    next = nn;
+    filters = nf;
+    ovf = no;
+    tops = nt; // last: the fast paths take a table whose tops are set as complete
   }
 
   /**
