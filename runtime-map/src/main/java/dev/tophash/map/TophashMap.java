@@ -112,6 +112,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** Tophash bytes of the main buckets of the current array, 8 per long; null until allocated. */
   transient long[] tops;
+  /**
+   * {@link #tops} while the fast paths may use it: no grow in progress, not delegating, not
+   * hardened; else null. One field read stands for the three checks on every get, put and remove
+   * ({@link #refreshLive} keeps it current wherever one of them changes).
+   */
+  transient long[] live;
   /** Keys and values of the main buckets, 16 references per bucket. */
   transient Object[] kv;
   /** Link from each main bucket to its first overflow bucket (overflow number + 1, 0 = none). */
@@ -372,6 +378,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     filters = nf;
     ovf = no;
     tops = nt; // last: the fast paths take a table whose tops are set as complete
+    refreshLive();
+  }
+
+  /** Sets {@link #live} from {@link #tops}, {@link #old}, {@link #delegating} and {@link #hardened}. */
+  private void refreshLive() {
+    live = old == null && !delegating && !hardened ? tops : null;
   }
 
   /**
@@ -445,6 +457,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (hardened && maskedKey instanceof String) {
       return contentHash((String) maskedKey, stringSeed);
     }
+    return spread(maskedKey);
+  }
+
+  /** {@link #hash} of a map that is not hardened: the fast paths, which {@link #live} admits. */
+  private long spread(Object maskedKey) {
     long z = maskedKey.hashCode() ^ seed;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -672,18 +689,19 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket (no
    * matching tophash before its first emptyRest slot, or a full bucket whose overflow filter lacks
    * the tophash). Everything else (a tophash false positive, an overflow chain to walk, an empty or
-   * unallocated table, a grow in progress, a race) takes {@link #scan} or {@link #lookup}. The
+   * unallocated table, a grow in progress, a map that delegates or hashes Strings by content
+   * after flooding, a race) takes {@link #scan} or {@link #lookup}. The
    * bucket index masks with the array's own length, so a table replaced by another thread cannot
    * make it index out of bounds.
    */
   private Object find(Object key) {
     Object k = key == null ? NULL_KEY : key;
-    long[] t = tops;
-    if (t == null || old != null) {
+    long[] t = live;
+    if (t == null) {
       return lookup(key, false);
     }
     try {
-      long h = hash(k);
+      long h = spread(k);
       int bucket = (int) h & (t.length - 1);
       long w = t[bucket];
       int top = tophash(h);
@@ -701,8 +719,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           }
           return ka[i + 1];
         }
-      } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0
-          && !delegating) {
+      } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0) {
         // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
         if (rec == null) {
           return ABSENT;
@@ -715,8 +732,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       // The rest of Go's lookup, out of line: scan's bytecode is above HotSpot's FreqInlineSize
       // (325), so it is never inlined here and this method's compiled code stays small enough
       // for callers to inline.
-      return delegating || count == 0 ? lookup(key, false, true, h)
-          : scan(t, kv, next, ovf, bucket, k, top, false);
+      return count == 0 ? lookup(key, false, true, h) : scan(t, kv, next, ovf, bucket, k, top, false);
     } catch (RuntimeException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
@@ -803,13 +819,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public V put(K key, V value) {
     Object k = key == null ? NULL_KEY : key;
-    long[] t = tops;
-    if (t != null && old == null && !delegating) {
+    long[] t = live;
+    if (t != null) {
       // Fast path, as find(): an update of the first tophash match in the main bucket, or an
       // insert into it when the bucket proves the key absent and no grow is due. Anything else,
       // and any write during a grow (whose grow work, if it fails, must be repaired rather than
       // retried), is Go's full mapassign.
-      long h = hash(k);
+      long h = spread(k);
       try {
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
@@ -1056,11 +1072,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   public V remove(Object key) {
     Object k = key == null ? NULL_KEY : key;
-    long[] t = tops;
-    if (t != null && old == null && !delegating) {
+    long[] t = live;
+    if (t != null) {
       // Fast path, as put's: the key at the main bucket's first tophash match is deleted here;
       // anything else is Go's full mapdelete.
-      long h = hash(k);
+      long h = spread(k);
       try {
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
@@ -1386,6 +1402,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       values[i] = c.value();
     }
     delegating = true;
+    live = null;
     tops = null;
     kv = null;
     next = null;
@@ -1428,6 +1445,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int stamp = writeStamp;
     rec = null;
     try {
+      live = null;
       hardened = true;
       stringSeed = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
       old = null;
@@ -1538,6 +1556,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       growStartNanos = t1;
     }
+    live = null; // first: the fast paths never take a table that is growing
     old = new Old(tops, kv, next, ovf, b, !doubling);
     tops = nt;
     kv = nk;
@@ -1821,6 +1840,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     if (nevacuate == o.n) {
       old = null;
+      refreshLive();
     }
   }
 
@@ -1968,6 +1988,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   @SuppressWarnings("unchecked")
   private void repair() {
     if (delegating) {
+      live = null;
       tops = null; // HashMap's table holds the entries; our arrays were revived by a racing grow
       kv = null;
       next = null;
@@ -1988,6 +2009,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int stamp = writeStamp;
     rec = null;
     try {
+      live = null;
       old = null;
       int bb = bucketShiftForHint(found.size() / 2);
       b = bb;
@@ -2137,6 +2159,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       r.counters[Counter.CLEARS.ordinal()]++;
     }
     old = null;
+    refreshLive();
     if (tops != null) {
       java.util.Arrays.fill(tops, 0L);
       // Downwards, so that each value is emptied before its key: an insert racing with the clear
@@ -3028,6 +3051,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     c.rnd = rnd;
     c.hardened = hardened;
     c.stringSeed = stringSeed;
+    c.refreshLive();
     return c;
   }
 
@@ -3081,6 +3105,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * and the evacuation cursor, and that every live key is found where it hashes.
    */
   void checkInvariants() {
+    check(this.live == (old == null && !delegating && !hardened ? tops : null),
+        "the fast paths' table is not the current one, or is one they must not take");
     if (delegating) {
       check(tops == null && count == 0, "a delegating map keeps no table of its own");
       return;
