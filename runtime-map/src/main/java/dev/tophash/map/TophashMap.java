@@ -381,7 +381,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     refreshLive();
   }
 
-  /** Sets {@link #live} from {@link #tops}, {@link #old}, {@link #delegating} and {@link #hardened}. */
+  /**
+   * Sets {@link #live} from {@link #tops}, {@link #old}, {@link #delegating} and {@link #hardened}.
+   */
   private void refreshLive() {
     live = old == null && !delegating && !hardened ? tops : null;
   }
@@ -730,9 +732,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         } // else recorded as Go's lookup of an empty map records it
       }
       // The rest of Go's lookup, out of line: scan's bytecode is above HotSpot's FreqInlineSize
-      // (325), so it is never inlined here and this method's compiled code stays small enough
-      // for callers to inline.
-      return count == 0 ? lookup(key, false, true, h) : scan(t, kv, next, ovf, bucket, k, top, false);
+      // (325), so it is never inlined here, which keeps this method's compiled code near
+      // InlineSmallCode (2,500 bytes); whether a caller inlines get then varies (RESULTS.md,
+      // ninth round: a find made small enough to be always inlined was slower).
+      return count == 0 ? lookup(key, false, true, h)
+          : scan(t, kv, next, ovf, bucket, k, top, false);
     } catch (RuntimeException e) {
       return lookup(key, false); // the careful path tells a race from the key's own exception
     }
