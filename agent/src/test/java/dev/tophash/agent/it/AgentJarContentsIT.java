@@ -5,16 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.commons.ClassRemapper;
+import org.objectweb.asm.commons.Remapper;
+import org.objectweb.asm.tree.ClassNode;
 
 /** The shipped jar: only our packages, the manifest, the nested bootstrap jar, no stray references. */
 class AgentJarContentsIT {
@@ -81,5 +92,55 @@ class AgentJarContentsIT {
       }
     }
     assertTrue(classes > 100, "classes in the agent jar: " + classes);
+  }
+
+  /**
+   * The bootstrap jar carries only the part of HdrHistogram that tophash's code reaches (its
+   * shade filter lists it): every class a shipped class refers to, in either jar, must be shipped.
+   */
+  @Test
+  void everyReferencedClassOfOursIsShipped() throws IOException {
+    Map<String, byte[]> shipped = new HashMap<>();
+    try (JarFile jar = new JarFile(Jvm.agentJar().toFile())) {
+      for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+        JarEntry entry = e.nextElement();
+        try (InputStream in = jar.getInputStream(entry)) {
+          if (entry.getName().endsWith(".class")) {
+            shipped.put(entry.getName(), in.readAllBytes());
+          } else if (entry.getName().equals("dev/tophash/agent/tophash-bootstrap.jar")) {
+            readClasses(in.readAllBytes(), shipped);
+          }
+        }
+      }
+    }
+    Set<String> missing = new TreeSet<>();
+    for (Map.Entry<String, byte[]> c : shipped.entrySet()) {
+      Remapper references = new Remapper() {
+        @Override
+        public String map(String internalName) {
+          if (internalName.startsWith("dev/tophash/")
+              && !shipped.containsKey(internalName + ".class")) {
+            missing.add(internalName + " (from " + c.getKey() + ")");
+          }
+          return internalName;
+        }
+      };
+      // Into a ClassNode, which visits every method body (a bare ClassVisitor would skip them).
+      new ClassReader(c.getValue()).accept(new ClassRemapper(new ClassNode(), references), 0);
+    }
+    assertEquals(Set.of(), missing);
+    assertTrue(shipped.containsKey("dev/tophash/map/shaded/hdrhistogram/Histogram.class"));
+    assertFalse(shipped.containsKey("dev/tophash/map/shaded/hdrhistogram/Recorder.class"),
+        "HdrHistogram classes tophash never uses are left out of the bootstrap jar");
+  }
+
+  private static void readClasses(byte[] jar, Map<String, byte[]> into) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
+          into.put(e.getName(), in.readAllBytes());
+        }
+      }
+    }
   }
 }
