@@ -1,7 +1,9 @@
 package dev.tophash.map;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -36,6 +38,19 @@ final class SiteRecorder {
   private long[] intervalTombstones;
   private final EnumMap<Metric, Histogram> totalEvents = new EnumMap<>(Metric.class);
   private final EnumMap<Metric, Histogram> intervalEvents = new EnumMap<>(Metric.class);
+  /**
+   * Whether an interval snapshot was ever taken. Until then the event histograms fold into the
+   * totals only, and the first interval (since the start) is the totals: a JVM that never asks for
+   * intervals (no interval log) adds each buffer's events once, not twice. The report at a JVM's
+   * exit runs mostly interpreted, where each add walks the whole counts array.
+   */
+  private boolean intervalsTaken;
+  /**
+   * The totals a snapshot handed out as they are, instead of a copy: the next fold copies such a
+   * histogram before adding to it, so a snapshot never changes under its reader, and a final
+   * snapshot (nothing folds after it) costs no copy at all.
+   */
+  private final EnumSet<Metric> handedOut = EnumSet.noneOf(Metric.class);
   private final List<Seen> seen = new ArrayList<>();
 
   /** What the reader has already folded from one buffer. */
@@ -120,14 +135,17 @@ final class SiteRecorder {
     }
     EnumMap<Metric, Histogram> hs = new EnumMap<>(Metric.class);
     long[] probes = interval ? intervalProbes : totalProbes;
+    // The events since the last interval, or since the start for the first one (see intervalsTaken).
+    boolean fromTotals = !interval || !intervalsTaken;
+    EnumMap<Metric, Histogram> events = fromTotals ? totalEvents : intervalEvents;
     for (Metric m : Metric.values()) {
-      Histogram h = SiteSnapshot.newHistogram();
+      Histogram h = null;
       if (m.isProbe()) {
         int base = m.ordinal() * SiteBuffer.SMALL;
         for (int v = 0; v < SiteBuffer.SMALL; v++) {
           long c = probes[base + v];
           if (c > 0) {
-            h.recordValueWithCount(v, c);
+            h = recordInto(h, v, c);
           }
         }
       } else if ((m == Metric.TOMBSTONES || m == Metric.TOMBSTONE_PERMILLE) && totalTombstones != null) {
@@ -135,26 +153,31 @@ final class SiteRecorder {
         boolean share = m == Metric.TOMBSTONE_PERMILLE;
         int from = share ? SiteBuffer.TOMBSTONE_BUCKETS : 0;
         int to = share ? counts.length : SiteBuffer.TOMBSTONE_BUCKETS;
-        for (int i = from; i < to; i++) {
-          if (counts[i] > 0) {
-            h.recordValueWithCount(share ? i - from : SiteBuffer.bucketValue(i), counts[i]);
-          }
+        for (int i = nonZero(counts, from, to); i < to; i = nonZero(counts, i + 1, to)) {
+          h = recordInto(h, share ? i - from : SiteBuffer.bucketValue(i), counts[i]);
         }
       } else if (m == Metric.PEAK_SIZE || m == Metric.FINAL_B) {
         if (!interval) {
           long[] levels = m == Metric.PEAK_SIZE ? totalPeak : totalB;
           for (int l = 0; l < SiteBuffer.LEVELS; l++) {
             if (levels[l] > 0) {
-              h.recordValueWithCount(m == Metric.PEAK_SIZE ? (l == 0 ? 0 : 1L << (l - 1)) : l, levels[l]);
+              h = recordInto(h, m == Metric.PEAK_SIZE ? (l == 0 ? 0 : 1L << (l - 1)) : l, levels[l]);
             }
           }
         }
       }
-      Histogram ev = (interval ? intervalEvents : totalEvents).get(m);
+      Histogram ev = events.get(m);
       if (ev != null) {
-        h.add(ev);
+        if (h != null) {
+          h.add(ev);
+        } else {
+          h = ev; // handed out as it is: interval events are dropped below, totals copied on write
+          if (fromTotals) {
+            handedOut.add(m);
+          }
+        }
       }
-      hs.put(m, h);
+      hs.put(m, h != null ? h : SiteSnapshot.newHistogram());
     }
     SiteSnapshot snap = new SiteSnapshot(info, interval ? intervalCounters : totalCounters, hs);
     if (interval) {
@@ -164,6 +187,7 @@ final class SiteRecorder {
         java.util.Arrays.fill(intervalTombstones, 0);
       }
       intervalEvents.clear();
+      intervalsTaken = true;
     }
     return snap;
   }
@@ -208,12 +232,14 @@ final class SiteRecorder {
         totalTombstones = new long[tombstones.length];
         intervalTombstones = new long[tombstones.length];
       }
-      for (int i = 0; i < tombstones.length; i++) {
+      // Only where the counts changed: the arrays are long (every count and every permille), and
+      // mismatch compares them in bulk.
+      int n = tombstones.length;
+      for (int i = Arrays.mismatch(tombstones, s.tombstones); i >= 0 && i < n;
+          i = mismatch(tombstones, s.tombstones, i + 1)) {
         long delta = take(tombstones, s.tombstones, i);
-        if (delta != 0) {
-          totalTombstones[i] += delta;
-          intervalTombstones[i] += delta;
-        }
+        totalTombstones[i] += delta;
+        intervalTombstones[i] += delta;
       }
     }
     long[] counters = b.counters;
@@ -239,8 +265,15 @@ final class SiteRecorder {
       Histogram h = events[i];
       if (h != null && h.getTotalCount() > 0) {
         Metric m = Metric.values()[i];
+        Histogram total = totalEvents.get(m);
+        if (total != null && handedOut.remove(m)) {
+          total = total.copy(); // a snapshot holds the old one
+          totalEvents.put(m, total);
+        }
         eventsOf(totalEvents, m).add(h);
-        eventsOf(intervalEvents, m).add(h);
+        if (intervalsTaken) {
+          eventsOf(intervalEvents, m).add(h);
+        }
       }
     }
   }
@@ -251,6 +284,36 @@ final class SiteRecorder {
     long delta = Integer.toUnsignedLong(now - seen[i]);
     seen[i] = now;
     return delta;
+  }
+
+  /** The first index from {@code from} where {@code a} and {@code b} differ, or {@code a.length}. */
+  private static int mismatch(int[] a, int[] b, int from) {
+    int n = a.length;
+    if (from >= n) {
+      return n;
+    }
+    int i = Arrays.mismatch(a, from, n, b, from, n);
+    return i < 0 ? n : from + i;
+  }
+
+  /** The first index in [from, to) where {@code counts} is not zero, or {@code to}. */
+  private static int nonZero(long[] counts, int from, int to) {
+    if (from >= to) {
+      return to;
+    }
+    int i = Arrays.mismatch(counts, from, to, ZEROS, 0, to - from);
+    return i < 0 ? to : from + i;
+  }
+
+  /** Zeros to compare count arrays with, as long as the longest ({@link #nonZero}). */
+  private static final long[] ZEROS =
+      new long[SiteBuffer.TOMBSTONE_BUCKETS + SiteBuffer.PERMILLE_MAX + 1];
+
+  /** Records {@code count} values {@code v} into {@code h}, made on first use. */
+  private static Histogram recordInto(Histogram h, long v, long count) {
+    Histogram into = h != null ? h : SiteSnapshot.newHistogram();
+    into.recordValueWithCount(v, count);
+    return into;
   }
 
   private void addProbes(int i, long delta) {

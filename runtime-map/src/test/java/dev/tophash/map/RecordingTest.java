@@ -506,6 +506,57 @@ class RecordingTest {
     assertEquals(0, s.recordedOperations());
   }
 
+  /**
+   * A snapshot may hand out the site's own totals instead of a copy (the report at exit takes one
+   * and nothing folds after it); a later fold must copy them first. And until the first interval
+   * snapshot only the totals are kept: the first interval is everything since the start.
+   */
+  @Test
+  void snapshotsNeverChangeUnderTheirReadersAndIntervalsAddUp() {
+    int site = newSite();
+    TophashMap<Integer, Integer> m = new TophashMap<>((Void) null, site);
+    for (int i = 0; i < 1000; i++) {
+      m.put(i, i);
+    }
+    SiteSnapshot first = snapshotOf(site);
+    long steps = first.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+    long grows = first.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount();
+    assertTrue(steps > 0 && grows > 0, steps + " steps, " + grows + " grows");
+    SiteSnapshot again = snapshotOf(site);
+    assertEquals(steps, again.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+
+    TophashMap<Integer, Integer> m2 = new TophashMap<>((Void) null, site);
+    for (int i = 0; i < 1000; i++) {
+      m2.put(i, i);
+    }
+    SiteSnapshot firstInterval = MapSites.snapshot(true).sites().get(site);
+    SiteSnapshot second = snapshotOf(site);
+    assertEquals(steps, first.histogram(Metric.EVAC_STEP_NANOS).getTotalCount(),
+        "a snapshot's histogram changed after it was taken");
+    assertEquals(grows, again.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+    long steps2 = second.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+    assertTrue(steps2 > steps, steps2 + " after " + steps);
+    assertEquals(2 * grows, second.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+    assertEquals(steps2, firstInterval.histogram(Metric.EVAC_STEP_NANOS).getTotalCount(),
+        "the first interval is everything since the start");
+    assertEquals(2 * grows, firstInterval.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+
+    TophashMap<Integer, Integer> m3 = new TophashMap<>((Void) null, site);
+    for (int i = 0; i < 1000; i++) {
+      m3.put(i, i);
+    }
+    SiteSnapshot secondInterval = MapSites.snapshot(true).sites().get(site);
+    SiteSnapshot third = snapshotOf(site);
+    long steps3 = third.histogram(Metric.EVAC_STEP_NANOS).getTotalCount();
+    assertEquals(steps3 - steps2, secondInterval.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+    assertEquals(grows, secondInterval.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+    assertEquals(steps2, firstInterval.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+    assertEquals(steps2, second.histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+    assertEquals(3 * grows, third.histogram(Metric.GROW_TOTAL_NANOS).getTotalCount());
+    assertEquals(0, MapSites.snapshot(true).sites().get(site)
+        .histogram(Metric.EVAC_STEP_NANOS).getTotalCount());
+  }
+
   @Test
   void intervalsFromAnotherThreadAddUpExactly() throws Exception {
     int site = newSite();
