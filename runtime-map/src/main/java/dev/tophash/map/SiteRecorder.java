@@ -1,7 +1,6 @@
 package dev.tophash.map;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -153,8 +152,10 @@ final class SiteRecorder {
         boolean share = m == Metric.TOMBSTONE_PERMILLE;
         int from = share ? SiteBuffer.TOMBSTONE_BUCKETS : 0;
         int to = share ? counts.length : SiteBuffer.TOMBSTONE_BUCKETS;
-        for (int i = nonZero(counts, from, to); i < to; i = nonZero(counts, i + 1, to)) {
-          h = recordInto(h, share ? i - from : SiteBuffer.bucketValue(i), counts[i]);
+        for (int i = from; i < to; i++) {
+          if (counts[i] > 0) {
+            h = recordInto(h, share ? i - from : SiteBuffer.bucketValue(i), counts[i]);
+          }
         }
       } else if (m == Metric.PEAK_SIZE || m == Metric.FINAL_B) {
         if (!interval) {
@@ -232,14 +233,15 @@ final class SiteRecorder {
         totalTombstones = new long[tombstones.length];
         intervalTombstones = new long[tombstones.length];
       }
-      // Only where the counts changed: the arrays are long (every count and every permille), and
-      // mismatch compares them in bulk.
-      int n = tombstones.length;
-      for (int i = Arrays.mismatch(tombstones, s.tombstones); i >= 0 && i < n;
-          i = mismatch(tombstones, s.tombstones, i + 1)) {
-        long delta = take(tombstones, s.tombstones, i);
-        totalTombstones[i] += delta;
-        intervalTombstones[i] += delta;
+      // A call only where a count changed: the arrays are long (every count and every permille),
+      // and a report at a JVM's exit runs this interpreted (where Arrays.mismatch is slower still).
+      int[] seenTombstones = s.tombstones;
+      for (int i = 0; i < tombstones.length; i++) {
+        if (tombstones[i] != seenTombstones[i]) {
+          long delta = take(tombstones, seenTombstones, i);
+          totalTombstones[i] += delta;
+          intervalTombstones[i] += delta;
+        }
       }
     }
     long[] counters = b.counters;
@@ -285,29 +287,6 @@ final class SiteRecorder {
     seen[i] = now;
     return delta;
   }
-
-  /** The first index from {@code from} where {@code a} and {@code b} differ, or {@code a.length}. */
-  private static int mismatch(int[] a, int[] b, int from) {
-    int n = a.length;
-    if (from >= n) {
-      return n;
-    }
-    int i = Arrays.mismatch(a, from, n, b, from, n);
-    return i < 0 ? n : from + i;
-  }
-
-  /** The first index in [from, to) where {@code counts} is not zero, or {@code to}. */
-  private static int nonZero(long[] counts, int from, int to) {
-    if (from >= to) {
-      return to;
-    }
-    int i = Arrays.mismatch(counts, from, to, ZEROS, 0, to - from);
-    return i < 0 ? to : from + i;
-  }
-
-  /** Zeros to compare count arrays with, as long as the longest ({@link #nonZero}). */
-  private static final long[] ZEROS =
-      new long[SiteBuffer.TOMBSTONE_BUCKETS + SiteBuffer.PERMILLE_MAX + 1];
 
   /** Records {@code count} values {@code v} into {@code h}, made on first use. */
   private static Histogram recordInto(Histogram h, long v, long count) {
