@@ -134,7 +134,7 @@ final class SiteRecorder {
     }
     EnumMap<Metric, Histogram> hs = new EnumMap<>(Metric.class);
     long[] probes = interval ? intervalProbes : totalProbes;
-    // The events since the last interval, or since the start for the first one (see intervalsTaken).
+    // The events since the last interval, or since the start for the first (see intervalsTaken).
     boolean fromTotals = !interval || !intervalsTaken;
     EnumMap<Metric, Histogram> events = fromTotals ? totalEvents : intervalEvents;
     for (Metric m : Metric.values()) {
@@ -162,7 +162,8 @@ final class SiteRecorder {
           long[] levels = m == Metric.PEAK_SIZE ? totalPeak : totalB;
           for (int l = 0; l < SiteBuffer.LEVELS; l++) {
             if (levels[l] > 0) {
-              h = recordInto(h, m == Metric.PEAK_SIZE ? (l == 0 ? 0 : 1L << (l - 1)) : l, levels[l]);
+              long v = m == Metric.PEAK_SIZE ? (l == 0 ? 0 : 1L << (l - 1)) : l;
+              h = recordInto(h, v, levels[l]);
             }
           }
         }
