@@ -32,8 +32,9 @@ public final class Fmt {
   /**
    * {@code String.format} with {@link Locale#US}, to the character. The conversions the reports
    * use ({@code %s}, {@code %d}, {@code %,d}, {@code %.Nf}, {@code %,.Nf}, {@code %%}) are
-   * written here, without {@link java.util.Formatter}, which parses every format with a regular expression and
-   * runs cold and interpreted at a JVM's exit (half the time of rendering the summary, measured).
+   * written here, without {@link java.util.Formatter}, which parses every format with a regular
+   * expression and runs cold and interpreted at a JVM's exit (half the time of rendering the
+   * summary, measured).
    * Any other format, argument type or a value this code cannot round exactly as the formatter
    * does goes to {@code String.format}.
    */

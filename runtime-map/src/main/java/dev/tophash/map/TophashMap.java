@@ -385,7 +385,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * Sets {@link #live} from {@link #tops}, {@link #old}, {@link #delegating} and {@link #hardened}.
    */
   private void refreshLive() {
-    live = old == null && !delegating && !hardened ? tops : null;
+    live = liveTable();
+  }
+
+  /** What {@link #live} must be: {@link #tops} if no grow, delegation or hardening stops it. */
+  private long[] liveTable() {
+    return old == null && !delegating && !hardened ? tops : null;
   }
 
   /**
@@ -1665,13 +1670,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Overflow of = o.ovf;
     for (int guard = 0; ; guard++) {
       long t = ta[ti];
-      long live = occupiedSlots(t);
+      long occupied = occupiedSlots(t);
       tombstones -= Long.bitCount(zeroBytes(t ^ LO * EMPTY_ONE));
       long marks = LO * EVACUATED_EMPTY;
       int kb = ti << 4;
-      while (live != 0) {
-        int sh = Long.numberOfTrailingZeros(live) - 7; // the slot's bit shift in the word
-        live &= live - 1;
+      while (occupied != 0) {
+        int sh = Long.numberOfTrailingZeros(occupied) - 7; // the slot's bit shift in the word
+        occupied &= occupied - 1;
         long s = (t >>> sh) & 0xFF;
         int at = kb + (sh >>> 2);
         Object k = ka[at];
@@ -1741,7 +1746,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     boolean split = !o.sameSize;
     int newbit = o.n;
     long t = o.tops[oldBucket];
-    long live = occupiedSlots(t);
+    long occupied = occupiedSlots(t);
     tombstones -= Long.bitCount(zeroBytes(t ^ LO * EMPTY_ONE));
     long marks = LO * EVACUATED_EMPTY;
     Object[] ka = o.kv;
@@ -1751,9 +1756,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int y = (oldBucket + newbit) << 4;
     long xt = 0;
     long yt = 0;
-    while (live != 0) {
-      int sh = Long.numberOfTrailingZeros(live) - 7; // the slot's bit shift in the word
-      live &= live - 1;
+    while (occupied != 0) {
+      int sh = Long.numberOfTrailingZeros(occupied) - 7; // the slot's bit shift in the word
+      occupied &= occupied - 1;
       long s = (t >>> sh) & 0xFF;
       int at = kb + (sh >>> 2);
       Object k = ka[at];
@@ -3109,7 +3114,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    * and the evacuation cursor, and that every live key is found where it hashes.
    */
   void checkInvariants() {
-    check(this.live == (old == null && !delegating && !hardened ? tops : null),
+    check(this.live == liveTable(),
         "the fast paths' table is not the current one, or is one they must not take");
     if (delegating) {
       check(tops == null && count == 0, "a delegating map keeps no table of its own");
