@@ -104,6 +104,30 @@ final class Overflow {
     return o;
   }
 
+  /**
+   * How many of the first {@code used} buckets are in chunk {@code c}: 0 for a chunk before the
+   * last in use that holds none of them (chunk 0 when nothing is preallocated), -1 for a chunk
+   * after the last in use.
+   */
+  int inChunk(int c, int used) {
+    int first = c == 0 ? 0 : preallocated + ((c - 1) << shift);
+    return first >= used ? -1 : Math.min(used - first, c == 0 ? preallocated : 1 << shift);
+  }
+
+  /**
+   * Whether the chunks hold the first {@code used} buckets. Racing writers can leave a count that
+   * runs ahead of the chunks; chunks, once allocated, are never replaced.
+   */
+  boolean holds(int used) {
+    for (int c = 0, n; (n = inChunk(c, used)) >= 0; c++) {
+      if (n > 0 && (c >= tops.length || tops[c] == null || tops[c].length < n
+          || c >= kv.length || kv[c] == null || kv[c].length < n << 4)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Buckets allocated in chunks, used or not. */
   int capacity() {
     int n = 0;

@@ -54,10 +54,12 @@ import java.util.function.Function;
  * started during the grow can re-look them up; the old generation is dropped when the grow ends.
  *
  * <p><b>Iteration.</b> Iterators are fail-fast on structural modification, as HashMap's. An
- * iterator that starts during a grow walks old bucket indices: an unevacuated old bucket is walked
- * itself (entries evacuated meanwhile are re-looked-up in the live map, Go's rule), an evacuated
- * one is replaced by its X and Y buckets, so no entry is returned twice or missed whatever grow
- * work updates or {@code Iterator.remove} do meanwhile.
+ * iterator (or {@code forEach}, {@code replaceAll}) that starts on a table that is not growing
+ * walks the main buckets in order and then the overflow buckets in the order they were handed
+ * out, following no links. An iterator that starts during a grow walks old bucket indices: an
+ * unevacuated old bucket is walked itself (entries evacuated meanwhile are re-looked-up in the
+ * live map, Go's rule), an evacuated one is replaced by its X and Y buckets, so no entry is
+ * returned twice or missed whatever grow work updates or {@code Iterator.remove} do meanwhile.
  *
  * <p><b>Concurrency.</b> As unsynchronized as HashMap. Writes stamp the map (Go's hashWriting,
  * best effort): a write that sees another write's stamp is counted for the site, or throws
@@ -2340,11 +2342,24 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return;
     }
     int mc = ownModCount;
-    for (Cursor c = new Cursor(); c.advance(); ) {
-      V v = (V) c.value(); // before the key: a racing delete empties the key first
-      action.accept(unmaskNull(c.key()), v);
-      if (mc != ownModCount) {
-        break;
+    if (old == null) {
+      // The iterators' walk and order.
+      for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
+        V v = (V) it.value(); // before the key: a racing delete empties the key first
+        Object k = it.key();
+        it.hasNext = it.advance();
+        action.accept(unmaskNull(k), v);
+        if (mc != ownModCount) {
+          break;
+        }
+      }
+    } else {
+      for (Cursor c = new Cursor(); c.advance(); ) {
+        V v = (V) c.value();
+        action.accept(unmaskNull(c.key()), v);
+        if (mc != ownModCount) {
+          break;
+        }
       }
     }
     if (mc != ownModCount) {
@@ -2364,13 +2379,33 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return;
     }
     int mc = ownModCount;
-    for (Cursor c = new Cursor(); c.advance(); ) {
-      V v = (V) c.value(); // before the key, as forEach
-      V nv = function.apply(unmaskNull(c.key()), v);
-      if (mc != ownModCount) {
-        break;
+    if (old == null) {
+      // The iterators' walk and order.
+      for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
+        Object[] a = it.ka;
+        int i = it.ki;
+        V v = (V) a[i + 1]; // before the key, as forEach
+        Object k = it.key();
+        it.hasNext = it.advance();
+        V nv = function.apply(unmaskNull(k), v);
+        if (mc != ownModCount) {
+          break;
+        }
+        if (a[i] == k) {
+          a[i + 1] = nv;
+        } else {
+          setExisting(unmaskNull(k), nv); // moved by racing writers
+        }
       }
-      c.setValue(nv);
+    } else {
+      for (Cursor c = new Cursor(); c.advance(); ) {
+        V v = (V) c.value();
+        V nv = function.apply(unmaskNull(c.key()), v);
+        if (mc != ownModCount) {
+          break;
+        }
+        c.setValue(nv);
+      }
     }
     if (mc != ownModCount) {
       throw new ConcurrentModificationException();
@@ -2721,20 +2756,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  abstract class HashIterator<E> implements Iterator<E> {
-    final Cursor cursor = new Cursor();
+  /** What the map's iterators share: the entry ahead, the fail-fast check, and remove. */
+  abstract class MapIterator<E> implements Iterator<E> {
     boolean hasNext;
     Object lastKey = ABSENT;
     int expectedModCount = ownModCount;
-
-    HashIterator() {
-      hasNext = count > 0 && cursor.advance();
-    }
-
-    final void step() {
-      // The cursor holds the next entry until the following step.
-      hasNext = cursor.advance();
-    }
 
     @Override
     public final boolean hasNext() {
@@ -2745,13 +2771,177 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     final void checkNext() {
       int mc = ownModCount; // read once: racing writers can even move it back
       if (mc != expectedModCount || !hasNext) {
-        throw nextFailure(mc);
+        throw nextFailure(mc != expectedModCount);
       }
     }
 
-    private RuntimeException nextFailure(int mc) {
-      return mc != expectedModCount
-          ? new ConcurrentModificationException() : new NoSuchElementException();
+    @Override
+    public final void remove() {
+      if (lastKey == ABSENT) {
+        throw new IllegalStateException();
+      }
+      if (ownModCount != expectedModCount) {
+        throw new ConcurrentModificationException();
+      }
+      removeVal(unmaskNull(lastKey), null, false);
+      lastKey = ABSENT;
+      expectedModCount = ownModCount;
+    }
+  }
+
+  private static RuntimeException nextFailure(boolean modified) {
+    return modified ? new ConcurrentModificationException() : new NoSuchElementException();
+  }
+
+  /**
+   * An iterator over a table that was not growing when the iterator was made. No grow can start
+   * before a structural modification, which fails the iterator, so it walks the arrays it saw
+   * then: the main buckets in order, then the overflow buckets in the order they were handed out
+   * (each is linked from exactly one chain, which {@code checkInvariants} checks), each bucket by
+   * its mask of occupied slots. It follows no links, so it needs no guard against the cycles
+   * racing writers can leave. It is small and hands itself to no method, so that a loop can
+   * inline {@code hasNext} and {@code next}: escape analysis then removes the entries it returns,
+   * and on JDK 25 the iterator itself, as it removes HashMap's (RESULTS.md, eleventh round).
+   */
+  abstract class SteadyIterator<E> extends MapIterator<E> {
+    private final long[] mainTops;
+    private final Overflow overflow;
+    private final int overflowUsed;
+    /**
+     * The kv array being walked: the main array, then each chunk of the overflow store. Its
+     * tophash words are not kept in a field, to keep {@code next} small enough to be inlined
+     * (every reference stored costs a GC barrier); they are found once per bucket.
+     */
+    Object[] ka;
+    /** The bucket being walked, and how many buckets its array has to walk. */
+    private int ti = -1;
+    private int end;
+    /** The overflow chunk being walked; -1 for the main array. */
+    private int chunk = -1;
+    /** The occupied slots of bucket {@link #ti} not yet returned, one high bit per slot's byte. */
+    private long occupied;
+    /** The current entry's key index in {@link #ka}. */
+    int ki;
+
+    SteadyIterator() {
+      long[] t = tops;
+      Object[] a = kv;
+      Overflow of = ovf;
+      mainTops = t;
+      overflow = of;
+      overflowUsed = of == null ? 0 : of.used;
+      if (t != null) {
+        if (a == null || of == null || a.length < t.length << 4 || !of.holds(overflowUsed)) {
+          // Racing writers replaced the table between these reads, or left an overflow count
+          // that runs ahead of its chunks. Checked here, so that no read can fail in advance.
+          throw new ConcurrentModificationException("concurrent map iteration and map write");
+        }
+        ka = a;
+        end = t.length;
+      }
+      hasNext = t != null && count > 0 && advance();
+    }
+
+    /** Moves to the next entry; false at the end. */
+    final boolean advance() {
+      long m = occupied;
+      for (;;) {
+        if (m != 0) {
+          int i = keyIndex(ti, m);
+          m &= m - 1;
+          if (ka[i] != null) { // else a slot racing writers left half-written: not an entry
+            occupied = m;
+            ki = i;
+            return true;
+          }
+        } else if (++ti < end) {
+          m = occupiedSlots((chunk < 0 ? mainTops : overflow.tops[chunk])[ti]);
+        } else {
+          int c = chunk + 1;
+          int n = overflow.inChunk(c, overflowUsed);
+          if (n < 0) {
+            ti = end;
+            occupied = 0;
+            return false;
+          }
+          chunk = c;
+          ka = overflow.kv[c];
+          ti = -1;
+          end = n;
+        }
+      }
+    }
+
+    /**
+     * The current entry's key (masked), read after its value: a racing delete empties the key
+     * before the value, so a value read as emptied makes the key read null, which is a concurrent
+     * modification, not an entry to hand out.
+     */
+    final Object key() {
+      Object k = ka[ki];
+      if (k == null) {
+        throw nextFailure(true);
+      }
+      return k;
+    }
+
+    /** The current entry's value. */
+    final Object value() {
+      return ka[ki + 1];
+    }
+  }
+
+  final class SteadyKeyIterator extends SteadyIterator<K> {
+    @Override
+    public K next() {
+      checkNext();
+      Object k = key();
+      lastKey = k;
+      hasNext = advance();
+      return unmaskNull(k);
+    }
+  }
+
+  final class SteadyValueIterator extends SteadyIterator<V> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public V next() {
+      checkNext();
+      Object v = value();
+      lastKey = key();
+      hasNext = advance();
+      return (V) v;
+    }
+  }
+
+  final class SteadyEntryIterator extends SteadyIterator<Map.Entry<K, V>> {
+    @Override
+    public Map.Entry<K, V> next() {
+      checkNext();
+      Object[] a = ka;
+      int i = ki;
+      Object v = a[i + 1];
+      Object k = key();
+      lastKey = k;
+      hasNext = advance();
+      return new Entry<>(TophashMap.this, k, v, a, i);
+    }
+  }
+
+  /**
+   * An iterator that started during a grow, walking old bucket indices with a {@link Cursor} as
+   * the class notes describe.
+   */
+  abstract class GrowingIterator<E> extends MapIterator<E> {
+    final Cursor cursor = new Cursor();
+
+    GrowingIterator() {
+      hasNext = count > 0 && cursor.advance();
+    }
+
+    final void step() {
+      // The cursor holds the next entry until the following step.
+      hasNext = cursor.advance();
     }
 
     final Entry<K, V> nextEntry() {
@@ -2771,19 +2961,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     private Entry<K, V> oldEntry(Cursor c) {
       return new OldEntry<>(TophashMap.this, c.key, c.value, c.kaOfEntry, c.ki, c.taOfEntry,
           c.tiOfEntry, c.slotOfEntry);
-    }
-
-    @Override
-    public final void remove() {
-      if (lastKey == ABSENT) {
-        throw new IllegalStateException();
-      }
-      if (ownModCount != expectedModCount) {
-        throw new ConcurrentModificationException();
-      }
-      removeVal(unmaskNull(lastKey), null, false);
-      lastKey = ABSENT;
-      expectedModCount = ownModCount;
     }
   }
 
@@ -2876,7 +3053,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  final class KeyIterator extends HashIterator<K> {
+  final class GrowingKeyIterator extends GrowingIterator<K> {
     @Override
     public K next() {
       checkNext();
@@ -2887,7 +3064,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  final class ValueIterator extends HashIterator<V> {
+  final class GrowingValueIterator extends GrowingIterator<V> {
     @Override
     @SuppressWarnings("unchecked")
     public V next() {
@@ -2900,7 +3077,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
   }
 
-  final class EntryIterator extends HashIterator<Map.Entry<K, V>> {
+  final class GrowingEntryIterator extends GrowingIterator<Map.Entry<K, V>> {
     @Override
     public Map.Entry<K, V> next() {
       return nextEntry();
@@ -2964,7 +3141,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   final class KeySet extends MapSet<K> {
     @Override
     public Iterator<K> iterator() {
-      return delegating ? TophashMap.super.keySet().iterator() : new KeyIterator();
+      if (delegating) {
+        return TophashMap.super.keySet().iterator();
+      }
+      return old == null ? new SteadyKeyIterator() : new GrowingKeyIterator();
     }
 
     @Override
@@ -2991,7 +3171,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public Iterator<V> iterator() {
-      return delegating ? TophashMap.super.values().iterator() : new ValueIterator();
+      if (delegating) {
+        return TophashMap.super.values().iterator();
+      }
+      return old == null ? new SteadyValueIterator() : new GrowingValueIterator();
     }
 
     @Override
@@ -3003,7 +3186,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   final class EntrySet extends MapSet<Map.Entry<K, V>> {
     @Override
     public Iterator<Map.Entry<K, V>> iterator() {
-      return delegating ? TophashMap.super.entrySet().iterator() : new EntryIterator();
+      if (delegating) {
+        return TophashMap.super.entrySet().iterator();
+      }
+      return old == null ? new SteadyEntryIterator() : new GrowingEntryIterator();
     }
 
     @Override

@@ -12,10 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The iterators' walk of a table that is not growing: main buckets in one loop, and the buckets
- * whose overflow chains that loop leaves to the general walk (the first and the last bucket, and
- * a main bucket emptied while its chain still holds keys). Every view must hand out each entry
- * exactly once.
+ * The iterators' walk of a table that is not growing: the main buckets, then the overflow store
+ * chunk by chunk (chains at the first and the last bucket, a main bucket emptied while its chain
+ * still holds keys, chains across several chunks, and a small table whose store has no
+ * preallocated chunk). Every view must hand out each entry exactly once, and every view,
+ * {@code forEach} and {@code replaceAll} in the same order, as HashMap's do.
  */
 class IterationWalkTest {
   /** A map of 16 main buckets (a hint of 64), with {@code perBucket} keys in each listed bucket. */
@@ -65,6 +66,32 @@ class IterationWalkTest {
     Map<Integer, Integer> byForEach = new HashMap<>();
     m.forEach((k, v) -> assertEquals(null, byForEach.put(k, v), "forEach visited a key twice"));
     assertEquals(expected, byForEach);
+
+    assertSameOrderEverywhere(m);
+  }
+
+  /** Keys, values, entries, forEach and replaceAll all visit the entries in one order. */
+  static void assertSameOrderEverywhere(TophashMap<Integer, Integer> m) {
+    List<Integer> keys = new ArrayList<>(m.keySet());
+    List<Integer> values = new ArrayList<>(m.values());
+    List<Integer> entryKeys = new ArrayList<>();
+    for (Map.Entry<Integer, Integer> e : m.entrySet()) {
+      entryKeys.add(e.getKey());
+      assertEquals(values.get(entryKeys.size() - 1), e.getValue(), "values and entries aligned");
+    }
+    assertEquals(keys, entryKeys, "key and entry order");
+    List<Integer> forEachKeys = new ArrayList<>();
+    m.forEach((k, v) -> forEachKeys.add(k));
+    assertEquals(keys, forEachKeys, "forEach order");
+    List<Integer> replaceAllKeys = new ArrayList<>();
+    m.replaceAll((k, v) -> {
+      replaceAllKeys.add(k);
+      return v;
+    });
+    assertEquals(keys, replaceAllKeys, "replaceAll order");
+    for (int i = 0; i < keys.size(); i++) {
+      assertEquals(values.get(i), m.get(keys.get(i)), "value of " + keys.get(i));
+    }
   }
 
   @Test
@@ -112,6 +139,60 @@ class IterationWalkTest {
       it.next();
     }
     assertFalse(it.hasNext());
+  }
+
+  @Test
+  void chainsAcrossSeveralOverflowChunks() {
+    // 16 main buckets: one preallocated overflow bucket, then chunks of 4. Keys go to buckets 2
+    // and 13 in turn, so that their chains (6 overflow buckets each, below the 16 that make a
+    // same-size grow, and 100 keys, below the 105 that make a doubling one) interleave across
+    // chunks 0 to 3.
+    TophashMap<Integer, Integer> m = new TophashMap<>(64);
+    int[] next = new int[2];
+    for (int i = 0; i < 100; i++) {
+      int side = i & 1;
+      int bucket = side == 0 ? 2 : 13;
+      int k = next[side];
+      while (m.bucketOf(k) != bucket || m.containsKey(k)) {
+        k++;
+      }
+      m.put(k, -k);
+      next[side] = k + 1;
+    }
+    Shape shape = m.shape();
+    assertEquals(4, shape.b());
+    assertFalse(shape.growing(), shape.toString());
+    assertEquals(12, shape.overflowBuckets(), shape.toString());
+    assertWalksMatch(m);
+  }
+
+  @Test
+  void aSmallTableWithoutPreallocatedOverflow() {
+    // 4 main buckets (B = 2) have no spare overflow bucket: chunk 0 of the store is empty and
+    // the walk must go on to chunk 1.
+    TophashMap<Integer, Integer> m = new TophashMap<>(20);
+    assertEquals(2, m.shape().b());
+    for (int k = 0; m.size() < 12; k++) {
+      if (m.bucketOf(k) == 1) {
+        m.put(k, -k);
+      }
+    }
+    assertEquals(2, m.shape().b());
+    assertEquals(0, m.shape().preallocatedOverflow());
+    assertTrue(m.shape().overflowBuckets() > 0, m.shape().toString());
+    assertWalksMatch(m);
+  }
+
+  @Test
+  void theOrderDuringAGrowIsOneOrderToo() {
+    TophashMap<Integer, Integer> m = new TophashMap<>();
+    int k = 0;
+    while (!m.shape().growing() || m.shape().b() < 6) {
+      m.put(k, -k);
+      k++;
+    }
+    assertTrue(m.shape().growing());
+    assertSameOrderEverywhere(m);
   }
 
   @Test
