@@ -2808,16 +2808,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     private final Overflow overflow;
     private final int overflowUsed;
     /**
-     * The kv array being walked: the main array, then each chunk of the overflow store. Its
-     * tophash words are not kept in a field, to keep {@code next} small enough to be inlined
-     * (every reference stored costs a GC barrier); they are found once per bucket.
+     * The kv array being walked: the main array, then the overflow store's chunk of each
+     * overflow bucket. Its tophash words are not kept in a field, to keep {@code next} small
+     * enough to be inlined (every reference stored costs a GC barrier).
      */
     Object[] ka;
-    /** The bucket being walked, and how many buckets its array has to walk. */
+    /** The bucket being walked: a main bucket, or an overflow bucket's index in its chunk. */
     private int ti = -1;
+    /** The main buckets to walk; 0 once the walk is in the overflow store. */
     private int end;
-    /** The overflow chunk being walked; -1 for the main array. */
-    private int chunk = -1;
+    /** The next overflow bucket to walk, by number. */
+    private int ov;
     /** The occupied slots of bucket {@link #ti} not yet returned, one high bit per slot's byte. */
     private long occupied;
     /** The current entry's key index in {@link #ka}. */
@@ -2855,19 +2856,19 @@ public class TophashMap<K, V> extends HashMap<K, V> {
             return true;
           }
         } else if (++ti < end) {
-          m = occupiedSlots((chunk < 0 ? mainTops : overflow.tops[chunk])[ti]);
+          m = occupiedSlots(mainTops[ti]);
+        } else if (ov < overflowUsed) {
+          Overflow of = overflow;
+          int c = of.chunk(ov);
+          int i = of.within(ov);
+          ov++;
+          ka = of.kv[c];
+          ti = i;
+          end = 0;
+          m = occupiedSlots(of.tops[c][i]);
         } else {
-          int c = chunk + 1;
-          int n = overflow.inChunk(c, overflowUsed);
-          if (n < 0) {
-            ti = end;
-            occupied = 0;
-            return false;
-          }
-          chunk = c;
-          ka = overflow.kv[c];
-          ti = -1;
-          end = n;
+          occupied = 0;
+          return false;
         }
       }
     }
@@ -2966,12 +2967,15 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** A map entry as iterators return it; {@code setValue} writes through to the map. */
   static class Entry<K, V> implements Map.Entry<K, V> {
-    final TophashMap<K, V> map;
-    final Object key;
+    // Not final: on JDK 17, the barrier a constructor that writes final fields ends with kept
+    // escape analysis from removing the iterator that makes the entry (RESULTS.md, eleventh
+    // round). The fields are written only here.
+    TophashMap<K, V> map;
+    Object key;
     Object value;
     /** The array and index of the entry's key when it was handed out; null if re-looked-up. */
-    final Object[] ka;
-    final int ki;
+    Object[] ka;
+    int ki;
 
     Entry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki) {
       this.map = map;
