@@ -2345,9 +2345,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (old == null) {
       // The iterators' walk and order.
       for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
-        V v = (V) it.value(); // before the key: a racing delete empties the key first
-        Object k = it.key();
-        it.hasNext = it.advance();
+        Object[] a = it.ka();
+        V v = (V) a[it.ki + 1]; // before the key: a racing delete empties the key first
+        Object k = it.step(a);
         action.accept(unmaskNull(k), v);
         if (mc != ownModCount) {
           break;
@@ -2382,11 +2382,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (old == null) {
       // The iterators' walk and order.
       for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
-        Object[] a = it.ka;
+        Object[] a = it.ka();
         int i = it.ki;
         V v = (V) a[i + 1]; // before the key, as forEach
-        Object k = it.key();
-        it.hasNext = it.advance();
+        Object k = it.step(a);
         V nv = function.apply(unmaskNull(k), v);
         if (mc != ownModCount) {
           break;
@@ -2759,8 +2758,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /** What the map's iterators share: the entry ahead, the fail-fast check, and remove. */
   abstract class MapIterator<E> implements Iterator<E> {
     boolean hasNext;
-    Object lastKey = ABSENT;
     int expectedModCount = ownModCount;
+
+    /** The key (masked) last handed out, forgotten; {@link #ABSENT} if there is none. */
+    abstract Object takeLastKey();
 
     @Override
     public final boolean hasNext() {
@@ -2777,14 +2778,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public final void remove() {
-      if (lastKey == ABSENT) {
+      Object k = takeLastKey();
+      if (k == ABSENT) {
         throw new IllegalStateException();
       }
       if (ownModCount != expectedModCount) {
         throw new ConcurrentModificationException();
       }
-      removeVal(unmaskNull(lastKey), null, false);
-      lastKey = ABSENT;
+      removeVal(unmaskNull(k), null, false);
       expectedModCount = ownModCount;
     }
   }
@@ -2805,14 +2806,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   abstract class SteadyIterator<E> extends MapIterator<E> {
     private final long[] mainTops;
+    private final Object[] mainKv;
     private final Overflow overflow;
     private final int overflowUsed;
-    /**
-     * The kv array being walked: the main array, then the overflow store's chunk of each
-     * overflow bucket. Its tophash words are not kept in a field, to keep {@code next} small
-     * enough to be inlined (every reference stored costs a GC barrier).
-     */
-    Object[] ka;
+    // The walk stores no reference in this object (each such store costs a GC barrier), which
+    // keeps next() small enough to be inlined: the arrays are named by chunk numbers.
+    /** The overflow chunk holding the bucket being walked; -1 for the main array. */
+    private int kc = -1;
     /** The bucket being walked: a main bucket, or an overflow bucket's index in its chunk. */
     private int ti = -1;
     /** The main buckets to walk; 0 once the walk is in the overflow store. */
@@ -2821,14 +2821,18 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     private int ov;
     /** The occupied slots of bucket {@link #ti} not yet returned, one high bit per slot's byte. */
     private long occupied;
-    /** The current entry's key index in {@link #ka}. */
+    /** The current entry's key index in {@link #ka()}. */
     int ki;
+    /** Where the entry last handed out was: its chunk (as {@link #kc}) and key index, or -1. */
+    private int lastKc;
+    private int lastKi = -1;
 
     SteadyIterator() {
       long[] t = tops;
       Object[] a = kv;
       Overflow of = ovf;
       mainTops = t;
+      mainKv = a;
       overflow = of;
       overflowUsed = of == null ? 0 : of.used;
       if (t != null) {
@@ -2837,20 +2841,32 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           // that runs ahead of its chunks. Checked here, so that no read can fail in advance.
           throw new ConcurrentModificationException("concurrent map iteration and map write");
         }
-        ka = a;
         end = t.length;
       }
-      hasNext = t != null && count > 0 && advance();
+      hasNext = t != null && count > 0 && advance(a);
     }
 
-    /** Moves to the next entry; false at the end. */
-    final boolean advance() {
+    /** The kv array of chunk {@code c} (as {@link #kc}). */
+    private Object[] kvOf(int c) {
+      return c < 0 ? mainKv : overflow.kv[c];
+    }
+
+    /** The kv array of the bucket being walked. */
+    final Object[] ka() {
+      return kvOf(kc);
+    }
+
+    /**
+     * Moves to the next entry; false at the end. {@code a} is {@link #ka()}, which the caller has
+     * at hand.
+     */
+    final boolean advance(Object[] a) {
       long m = occupied;
       for (;;) {
         if (m != 0) {
           int i = keyIndex(ti, m);
           m &= m - 1;
-          if (ka[i] != null) { // else a slot racing writers left half-written: not an entry
+          if (a[i] != null) { // else a slot racing writers left half-written: not an entry
             occupied = m;
             ki = i;
             return true;
@@ -2862,7 +2878,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           int c = of.chunk(ov);
           int i = of.within(ov);
           ov++;
-          ka = of.kv[c];
+          kc = c;
+          a = of.kv[c];
           ti = i;
           end = 0;
           m = occupiedSlots(of.tops[c][i]);
@@ -2874,21 +2891,34 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
 
     /**
-     * The current entry's key (masked), read after its value: a racing delete empties the key
-     * before the value, so a value read as emptied makes the key read null, which is a concurrent
-     * modification, not an entry to hand out.
+     * Hands out the current entry, whose kv array is {@code a}: remembers where it is, for
+     * remove, and moves to the next. Returns its key (masked). The value is read before the key:
+     * a racing delete empties the key before the value, so a value read as emptied makes the key
+     * read null, which is a concurrent modification, not an entry to hand out.
      */
-    final Object key() {
-      Object k = ka[ki];
+    final Object step(Object[] a) {
+      Object k = a[ki];
       if (k == null) {
         throw nextFailure(true);
       }
+      lastKc = kc;
+      lastKi = ki;
+      hasNext = advance(a);
       return k;
     }
 
-    /** The current entry's value. */
-    final Object value() {
-      return ka[ki + 1];
+    @Override
+    final Object takeLastKey() {
+      int i = lastKi;
+      if (i < 0) {
+        return ABSENT;
+      }
+      lastKi = -1;
+      Object k = kvOf(lastKc)[i];
+      if (k == null) {
+        throw new ConcurrentModificationException(); // removed meanwhile, by another thread
+      }
+      return k;
     }
   }
 
@@ -2896,10 +2926,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     @Override
     public K next() {
       checkNext();
-      Object k = key();
-      lastKey = k;
-      hasNext = advance();
-      return unmaskNull(k);
+      return unmaskNull(step(ka()));
     }
   }
 
@@ -2908,9 +2935,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     @SuppressWarnings("unchecked")
     public V next() {
       checkNext();
-      Object v = value();
-      lastKey = key();
-      hasNext = advance();
+      Object[] a = ka();
+      Object v = a[ki + 1];
+      step(a);
       return (V) v;
     }
   }
@@ -2919,12 +2946,10 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     @Override
     public Map.Entry<K, V> next() {
       checkNext();
-      Object[] a = ka;
+      Object[] a = ka();
       int i = ki;
       Object v = a[i + 1];
-      Object k = key();
-      lastKey = k;
-      hasNext = advance();
+      Object k = step(a);
       return new Entry<>(TophashMap.this, k, v, a, i);
     }
   }
@@ -2935,6 +2960,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
    */
   abstract class GrowingIterator<E> extends MapIterator<E> {
     final Cursor cursor = new Cursor();
+    Object lastKey = ABSENT;
 
     GrowingIterator() {
       hasNext = count > 0 && cursor.advance();
@@ -2958,6 +2984,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return e;
     }
 
+    @Override
+    final Object takeLastKey() {
+      Object k = lastKey;
+      lastKey = ABSENT;
+      return k;
+    }
+
     /** The entry of an old bucket, out of line: only iterators that started during a grow. */
     private Entry<K, V> oldEntry(Cursor c) {
       return new OldEntry<>(TophashMap.this, c.key, c.value, c.kaOfEntry, c.ki, c.taOfEntry,
@@ -2967,15 +3000,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /** A map entry as iterators return it; {@code setValue} writes through to the map. */
   static class Entry<K, V> implements Map.Entry<K, V> {
-    // Not final: on JDK 17, the barrier a constructor that writes final fields ends with kept
-    // escape analysis from removing the iterator that makes the entry (RESULTS.md, eleventh
-    // round). The fields are written only here.
-    TophashMap<K, V> map;
-    Object key;
+    final TophashMap<K, V> map;
+    final Object key;
     Object value;
     /** The array and index of the entry's key when it was handed out; null if re-looked-up. */
-    Object[] ka;
-    int ki;
+    final Object[] ka;
+    final int ki;
 
     Entry(TophashMap<K, V> map, Object key, Object value, Object[] ka, int ki) {
       this.map = map;
