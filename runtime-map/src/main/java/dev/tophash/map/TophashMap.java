@@ -2760,8 +2760,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     boolean hasNext;
     int expectedModCount = ownModCount;
 
-    /** The key (masked) last handed out, forgotten; {@link #ABSENT} if there is none. */
-    abstract Object takeLastKey();
+    /** The key (masked) last handed out and not yet removed; {@link #ABSENT} if there is none. */
+    abstract Object lastKey();
+
+    /** Forgets the key last handed out: it has been removed. */
+    abstract void forgetLastKey();
 
     @Override
     public final boolean hasNext() {
@@ -2778,13 +2781,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
     @Override
     public final void remove() {
-      Object k = takeLastKey();
+      Object k = lastKey();
       if (k == ABSENT) {
         throw new IllegalStateException();
       }
       if (ownModCount != expectedModCount) {
         throw new ConcurrentModificationException();
       }
+      forgetLastKey();
       removeVal(unmaskNull(k), null, false);
       expectedModCount = ownModCount;
     }
@@ -2908,17 +2912,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
 
     @Override
-    final Object takeLastKey() {
+    final Object lastKey() {
       int i = lastKi;
       if (i < 0) {
         return ABSENT;
       }
-      lastKi = -1;
       Object k = kvOf(lastKc)[i];
       if (k == null) {
-        throw new ConcurrentModificationException(); // removed meanwhile, by another thread
+        throw new ConcurrentModificationException(); // removed meanwhile
       }
       return k;
+    }
+
+    @Override
+    final void forgetLastKey() {
+      lastKi = -1;
     }
   }
 
@@ -2985,10 +2993,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
 
     @Override
-    final Object takeLastKey() {
-      Object k = lastKey;
+    final Object lastKey() {
+      return lastKey;
+    }
+
+    @Override
+    final void forgetLastKey() {
       lastKey = ABSENT;
-      return k;
     }
 
     /** The entry of an old bucket, out of line: only iterators that started during a grow. */

@@ -2,9 +2,11 @@ package dev.tophash.map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -193,6 +195,29 @@ class IterationWalkTest {
     }
     assertTrue(m.shape().growing());
     assertSameOrderEverywhere(m);
+  }
+
+  @Test
+  void removeAfterAConcurrentModificationFailsAsHashMapsDoes() {
+    for (boolean growing : new boolean[] {false, true}) {
+      TophashMap<Integer, Integer> m = new TophashMap<>();
+      HashMap<Integer, Integer> h = new HashMap<>();
+      int k = 0;
+      while (m.size() < 40 || m.shape().growing() != growing) {
+        m.put(k, k);
+        h.put(k, k);
+        k++;
+      }
+      for (Map<Integer, Integer> map : List.<Map<Integer, Integer>>of(m, h)) {
+        Iterator<Integer> it = map.keySet().iterator();
+        it.next();
+        map.put(-1, -1);
+        for (int attempt = 0; attempt < 2; attempt++) {
+          assertThrows(ConcurrentModificationException.class, it::remove,
+              map.getClass().getSimpleName() + (growing ? ", growing" : "") + ", try " + attempt);
+        }
+      }
+    }
   }
 
   @Test
