@@ -23,6 +23,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code hit}, {@code miss}: {@code get} on a filled map of SIZE keys, ns per lookup;
+ *   <li>{@code replace}: {@code put} of a present key, the value alternating between two objects,
+ *       ns per put;
  *   <li>{@code churn}: remove the oldest key, insert a new one (the keys slide through 2 × SIZE),
  *       ns per remove + put;
  *   <li>{@code iterate}: passes over the entries of a filled map, ns per entry;
@@ -95,6 +97,8 @@ public final class InterleavedMain {
         Object[] keys = op.equals("hit") ? hits : misses;
         return new double[] {getHash(keys) / (double) WORK, getTophash(keys) / (double) WORK};
       }
+      case "replace":
+        return new double[] {replaceHash() / (double) WORK, replaceTophash() / (double) WORK};
       case "churn":
         return new double[] {churnHash() / (double) WORK, churnTophash() / (double) WORK};
       case "iterate": {
@@ -114,7 +118,7 @@ public final class InterleavedMain {
       }
       default:
         throw new IllegalArgumentException("unknown operation " + op
-            + ": use hit, miss, churn, iterate, grow or small");
+            + ": use hit, miss, replace, churn, iterate, grow or small");
     }
   }
 
@@ -145,6 +149,36 @@ public final class InterleavedMain {
     }
     long t = System.nanoTime() - t0;
     sink = found;
+    return t;
+  }
+
+  private long replaceHash() {
+    HashMap<Object, Object> m = hashMap;
+    Object[] keys = hits;
+    int mask = keys.length - 1;
+    Object a = hits;
+    Object b = misses;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < WORK; i++) {
+      m.put(keys[i & mask], (i & 1) == 0 ? a : b);
+    }
+    long t = System.nanoTime() - t0;
+    sink = m;
+    return t;
+  }
+
+  private long replaceTophash() {
+    TophashMap<Object, Object> m = tophashMap;
+    Object[] keys = hits;
+    int mask = keys.length - 1;
+    Object a = hits;
+    Object b = misses;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < WORK; i++) {
+      m.put(keys[i & mask], (i & 1) == 0 ? a : b);
+    }
+    long t = System.nanoTime() - t0;
+    sink = m;
     return t;
   }
 
@@ -248,7 +282,7 @@ public final class InterleavedMain {
 
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: InterleavedMain hit|miss|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
+      System.err.println("usage: InterleavedMain hit|miss|replace|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
       System.exit(2);
     }
     String op = args[0];
