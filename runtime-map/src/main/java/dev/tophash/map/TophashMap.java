@@ -695,11 +695,14 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   /**
    * The lookup fast path, small enough for HotSpot to inline into callers, and with no branch whose
    * outcome is a coin toss for a steady workload: a map that is not growing, a hit on the first
-   * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket (no
-   * matching tophash before its first emptyRest slot, or a full bucket whose overflow filter lacks
-   * the tophash). Everything else (a tophash false positive, an overflow chain to walk, an empty or
-   * unallocated table, a grow in progress, a map that delegates or hashes Strings by content
-   * after flooding, a race) takes {@link #scan} or {@link #lookup}. The
+   * slot of the key's main bucket whose tophash matches, or a miss proven by that bucket and its
+   * chain's filter (no slot of the bucket holds the tophash, and the filter of the chain's
+   * overflow buckets lacks it; a chain without overflow buckets has an empty filter). The
+   * bucket's emptyRest slots are not consulted: a filter bit left by keys since deleted sends a
+   * rare miss to the slow path, while testing for emptyRest as well cost every miss 15–20%
+   * (RESULTS.md, twelfth round). Everything else (a tophash false positive, an overflow chain to
+   * walk, an empty or unallocated table, a grow in progress, a map that delegates or hashes
+   * Strings by content after flooding, a race) takes {@link #scan} or {@link #lookup}. The
    * bucket index masks with the array's own length, so a table replaced by another thread cannot
    * make it index out of bounds.
    */
@@ -715,9 +718,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       long w = t[bucket];
       int top = tophash(h);
       // No match can follow an emptyRest slot (every slot after one is emptyRest), so the first
-      // match needs no bound; the bucket's first emptyRest matters only to a miss.
+      // match needs no bound; the bucket's first emptyRest matters only to a miss's probe length.
       long m = lowZeroByte(w ^ (LO * top));
-      long rest;
       if (m != 0) {
         Object[] ka = kv;
         int i = keyIndex(bucket, m);
@@ -728,13 +730,13 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           }
           return ka[i + 1];
         }
-      } else if ((filters[bucket] >>> top & ~(((rest = lowZeroByte(w)) | -rest) >>> 63) & 1) == 0) {
-        // Absent: an emptyRest slot ends the chain, or the chain's filter lacks the tophash.
+      } else if ((filters[bucket] >>> top & 1) == 0) {
+        // Absent: the chain's filter lacks the tophash.
         if (rec == null) {
           return ABSENT;
         }
         if (count != 0) {
-          recordFastMiss(rest);
+          recordFastMiss(lowZeroByte(w));
           return ABSENT;
         } // else recorded as Go's lookup of an empty map records it
       }
