@@ -40,26 +40,42 @@ class DifferentialTest {
   static List<Object[]> universes() {
     List<Object[]> u = new ArrayList<>();
     long[] seeds = {1, 2, 3};
-    for (long seed : seeds) {
-      u.add(new Object[] {"integers", seed, 3_000, (IntFunction<Object>) i -> i == 0 ? null : i});
-      u.add(new Object[] {"strings", seed, 2_000, (IntFunction<Object>) i -> "k" + i});
-      u.add(new Object[] {"constantHash", seed, 300, (IntFunction<Object>) i -> new HashedKey(i, 42)});
-      u.add(new Object[] {"highBitsOnly", seed, 2_000,
-          (IntFunction<Object>) i -> new HashedKey(i, i << 20)});
-      u.add(new Object[] {"fewHashes", seed, 3_000,
-          (IntFunction<Object>) i -> new HashedKey(i, i % 64)});
-      u.add(new Object[] {"floats", seed, 2_000,
-          (IntFunction<Object>) i -> i == 1 ? Float.NaN : i == 2 ? -0.0f : (float) i / 4});
+    for (boolean recording : new boolean[] {true, false}) {
+      for (long seed : seeds) {
+        u.add(new Object[] {"integers", seed, recording, 3_000,
+            (IntFunction<Object>) i -> i == 0 ? null : i});
+        u.add(new Object[] {"strings", seed, recording, 2_000, (IntFunction<Object>) i -> "k" + i});
+        u.add(new Object[] {"constantHash", seed, recording, 300,
+            (IntFunction<Object>) i -> new HashedKey(i, 42)});
+        u.add(new Object[] {"highBitsOnly", seed, recording, 2_000,
+            (IntFunction<Object>) i -> new HashedKey(i, i << 20)});
+        u.add(new Object[] {"fewHashes", seed, recording, 3_000,
+            (IntFunction<Object>) i -> new HashedKey(i, i % 64)});
+        u.add(new Object[] {"floats", seed, recording, 2_000,
+            (IntFunction<Object>) i -> i == 1 ? Float.NaN : i == 2 ? -0.0f : (float) i / 4});
+      }
     }
     return u;
   }
 
-  @ParameterizedTest(name = "{0} seed {1}")
+  /**
+   * Recording on and off: a map that does not record ({@code rec == null}, as a map that map
+   * sampling skips) takes fast paths of its own, which must agree with HashMap too.
+   */
+  @ParameterizedTest(name = "{0} seed {1} recording {2}")
   @MethodSource("universes")
-  void lockStepWithHashMap(String name, long seed, int universe, IntFunction<Object> keys) {
+  void lockStepWithHashMap(String name, long seed, boolean recording, int universe,
+      IntFunction<Object> keys) {
     Random rnd = new Random(seed * 31 + name.hashCode());
     HashMap<Object, Object> ref = new HashMap<>();
-    TophashMap<Object, Object> map = new TophashMap<>(rnd.nextInt(3) == 0 ? rnd.nextInt(100) : 0);
+    TophashMap<Object, Object> map;
+    Recording.configure(recording, 1, 1, false);
+    try {
+      map = new TophashMap<>(rnd.nextInt(3) == 0 ? rnd.nextInt(100) : 0);
+    } finally {
+      Recording.configure(true, 1, 1, false); // the default, which the other tests expect
+    }
+    assertEquals(recording, map.rec != null, "the map records as configured");
     int phaseLength = 5_000;
     for (int op = 0; op < OPS; op++) {
       // Phases bias towards growth, then churn, then shrinking, so grows happen mid-sequence.
