@@ -1087,14 +1087,20 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object k = key == null ? NULL_KEY : key;
     long[] t = live;
     if (t != null) {
-      // Fast path, as put's: the key at the main bucket's first tophash match is deleted here;
-      // anything else is Go's full mapdelete.
+      // Fast path, as put's: the key at the main bucket's first tophash match is deleted here, and
+      // an absent key that find's fast path would prove absent is left to do nothing (when not
+      // recording); anything else is Go's full mapdelete.
       long h = spread(k);
       try {
         int bucket = (int) h & (t.length - 1);
         long w = t[bucket];
-        long m = lowZeroByte(w ^ (LO * tophash(h)));
-        if (m != 0) {
+        int top = tophash(h);
+        long m = lowZeroByte(w ^ (LO * top));
+        if (m == 0) {
+          if ((filters[bucket] >>> top & 1) == 0 && rec == null) {
+            return null;
+          }
+        } else {
           Object[] ka = kv;
           int slot = Long.numberOfTrailingZeros(m) >>> 3;
           int i = (bucket << 4) + (slot << 1);
