@@ -829,8 +829,21 @@ public class TophashMap<K, V> extends HashMap<K, V> {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public V put(K key, V value) {
+    return assign(key, value, false);
+  }
+
+  @Override
+  public V putIfAbsent(K key, V value) {
+    return assign(key, value, true);
+  }
+
+  /**
+   * {@link #put} and {@link #putIfAbsent}, and the write of every compute-family method: Go's
+   * mapassign, with a fast path.
+   */
+  @SuppressWarnings("unchecked")
+  private V assign(K key, V value, boolean onlyIfAbsent) {
     Object k = key == null ? NULL_KEY : key;
     long[] t = live;
     if (t != null) {
@@ -851,7 +864,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           if (k2 == k || k.equals(k2)) {
             int stamp = ++writeStamp;
             Object previous = ka[i + 1];
-            ka[i + 1] = value;
+            if (!onlyIfAbsent || previous == null) {
+              ka[i + 1] = value;
+            }
             if (rec != null) {
               recordFirstMatch(SiteBuffer.FAST_UPDATE, i);
             }
@@ -864,12 +879,12 @@ public class TophashMap<K, V> extends HashMap<K, V> {
           insertInMain(t, bucket, w, top, k, value);
           return null;
         }
-        return putVal(key, value, false, true, h);
+        return putVal(key, value, onlyIfAbsent, true, h);
       } catch (ArrayIndexOutOfBoundsException | NullPointerException e) {
         // a race, or the key's own exception: the full path tells which
       }
     }
-    return putVal(key, value, false);
+    return putVal(key, value, onlyIfAbsent);
   }
 
   /**
@@ -907,11 +922,6 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (rec != null && (n & (n - 1)) == 0) {
       raisePeak(n);
     }
-  }
-
-  @Override
-  public V putIfAbsent(K key, V value) {
-    return putVal(key, value, true);
   }
 
   /**
@@ -2154,7 +2164,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
     }
     for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
-      putVal(e.getKey(), e.getValue(), false);
+      assign(e.getKey(), e.getValue(), false);
     }
   }
 
@@ -2213,7 +2223,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (v == ABSENT || !Objects.equals(v, oldValue)) {
       return false;
     }
-    putVal(key, newValue, false);
+    assign(key, newValue, false);
     return true;
   }
 
@@ -2224,7 +2234,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (v == ABSENT) {
       return null;
     }
-    putVal(key, value, false);
+    assign(key, value, false);
     return (V) v;
   }
 
@@ -2250,7 +2260,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       return null;
     }
-    putVal(key, nv, false);
+    assign(key, nv, false);
     return nv;
   }
 
@@ -2276,7 +2286,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      putVal(key, nv, false);
+      assign(key, nv, false);
     }
     return nv;
   }
@@ -2304,7 +2314,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return null;
     }
-    putVal(key, nv, false);
+    assign(key, nv, false);
     return nv;
   }
 
@@ -2322,7 +2332,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     }
     Object v = find(key);
     if (v == ABSENT || v == null) {
-      putVal(key, value, false);
+      assign(key, value, false);
       return value;
     }
     int mc = ownModCount;
@@ -2333,7 +2343,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      putVal(key, nv, false);
+      assign(key, nv, false);
     }
     return nv;
   }
