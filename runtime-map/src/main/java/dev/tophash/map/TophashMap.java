@@ -2217,24 +2217,100 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /* ---------------- Compute family -------------- */
 
+  // The family reads a key's value, maybe calls the application's function, then writes. When
+  // find's fast path holds the key (the first tophash match of its main bucket, no grow), the
+  // write goes straight to the slot the read found: one lookup, as HashMap's methods make. The
+  // modification count, checked after the function as HashMap does, proves that no entry moved
+  // meanwhile (entries move only when one is inserted or removed).
+
+  /** {@link #slotOf}: the fast path proves the key absent. */
+  private static final int PROVEN_ABSENT = -1;
+  /** {@link #slotOf}: only the careful path can tell. */
+  private static final int UNKNOWN = -2;
+
+  /**
+   * Where {@link #find}'s fast path finds masked key {@code k} in {@code ka} (the current kv
+   * array): its key's index, or {@link #PROVEN_ABSENT}, or {@link #UNKNOWN}. Records nothing. A
+   * failure (a race, or an exception of the key's own code) is UNKNOWN, and the careful path
+   * that follows tells which. Its steps repeat find's first ones rather than share them: find's
+   * compiled size is what lets callers inline it, and is kept as measured.
+   */
+  private int slotOf(Object[] ka, Object k) {
+    long[] t = live;
+    if (t == null) {
+      return UNKNOWN;
+    }
+    try {
+      long h = spread(k);
+      int bucket = (int) h & (t.length - 1);
+      long w = t[bucket];
+      int top = tophash(h);
+      long m = lowZeroByte(w ^ (LO * top));
+      if (m != 0) {
+        int i = keyIndex(bucket, m);
+        Object k2 = ka[i];
+        return k2 == k || k.equals(k2) ? i : UNKNOWN;
+      }
+      return (filters[bucket] >>> top & 1) == 0 ? PROVEN_ABSENT : UNKNOWN;
+    } catch (RuntimeException e) {
+      return UNKNOWN;
+    }
+  }
+
+  /**
+   * The value that {@link #slotOf} found at key index {@code i} of {@code ka}, or {@link #ABSENT},
+   * recorded as {@link #find} records it; {@link #find} itself where the fast path could not tell.
+   */
+  private Object valueAt(Object[] ka, int i, Object key) {
+    if (i >= 0) {
+      if (rec != null) {
+        recordFirstMatch(SiteBuffer.FAST_HIT, i);
+      }
+      return ka[i + 1];
+    }
+    return i == PROVEN_ABSENT && rec == null ? ABSENT : find(key);
+  }
+
+  /**
+   * Writes {@code value} for {@code key}, which {@link #slotOf} found at key index {@code i} of
+   * {@code ka} (or did not, {@code i < 0}), as {@link #put} would, after the caller checked that
+   * the modification count has not changed since.
+   */
+  private void store(Object[] ka, int i, K key, V value) {
+    if (i >= 0 && kv == ka && live != null) {
+      int stamp = ++writeStamp;
+      ka[i + 1] = value;
+      if (rec != null) {
+        recordFirstMatch(SiteBuffer.FAST_UPDATE, i);
+      }
+      endWrite(stamp);
+    } else {
+      assign(key, value, false);
+    }
+  }
+
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     if (v == ABSENT || !Objects.equals(v, oldValue)) {
       return false;
     }
-    assign(key, newValue, false);
+    store(ka, i, key, newValue);
     return true;
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public V replace(K key, V value) {
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     if (v == ABSENT) {
       return null;
     }
-    assign(key, value, false);
+    store(ka, i, key, value);
     return (V) v;
   }
 
@@ -2248,7 +2324,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     if (v != ABSENT && v != null) {
       return (V) v;
     }
@@ -2260,7 +2338,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       return null;
     }
-    assign(key, nv, false);
+    store(ka, i, key, nv);
     return nv;
   }
 
@@ -2274,7 +2352,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     if (v == ABSENT || v == null) {
       return null;
     }
@@ -2286,7 +2366,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      assign(key, nv, false);
+      store(ka, i, key, nv);
     }
     return nv;
   }
@@ -2301,7 +2381,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     V oldValue = v == ABSENT ? null : (V) v;
     int mc = ownModCount;
     V nv = remappingFunction.apply(key, oldValue);
@@ -2314,7 +2396,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return null;
     }
-    assign(key, nv, false);
+    store(ka, i, key, nv);
     return nv;
   }
 
@@ -2330,9 +2412,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       countDelegated(before);
       return nv;
     }
-    Object v = find(key);
+    Object[] ka = kv;
+    int i = slotOf(ka, maskNull(key));
+    Object v = valueAt(ka, i, key);
     if (v == ABSENT || v == null) {
-      assign(key, value, false);
+      store(ka, i, key, value);
       return value;
     }
     int mc = ownModCount;
@@ -2343,7 +2427,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      assign(key, nv, false);
+      store(ka, i, key, nv);
     }
     return nv;
   }
