@@ -25,6 +25,8 @@ import java.util.Map;
  *   <li>{@code hit}, {@code miss}: {@code get} on a filled map of SIZE keys, ns per lookup;
  *   <li>{@code replace}: {@code put} of a present key, the value alternating between two objects,
  *       ns per put;
+ *   <li>{@code merge}: {@code merge} into a present key, the function returning the new value,
+ *       ns per merge;
  *   <li>{@code churn}: remove the oldest key, insert a new one (the keys slide through 2 × SIZE),
  *       ns per remove + put;
  *   <li>{@code iterate}: passes over the entries of a filled map, ns per entry;
@@ -99,6 +101,8 @@ public final class InterleavedMain {
       }
       case "replace":
         return new double[] {replaceHash() / (double) WORK, replaceTophash() / (double) WORK};
+      case "merge":
+        return new double[] {mergeHash() / (double) WORK, mergeTophash() / (double) WORK};
       case "churn":
         return new double[] {churnHash() / (double) WORK, churnTophash() / (double) WORK};
       case "iterate": {
@@ -118,7 +122,7 @@ public final class InterleavedMain {
       }
       default:
         throw new IllegalArgumentException("unknown operation " + op
-            + ": use hit, miss, replace, churn, iterate, grow or small");
+            + ": use hit, miss, replace, merge, churn, iterate, grow or small");
     }
   }
 
@@ -176,6 +180,32 @@ public final class InterleavedMain {
     long t0 = System.nanoTime();
     for (int i = 0; i < WORK; i++) {
       m.put(keys[i & mask], (i & 1) == 0 ? a : b);
+    }
+    long t = System.nanoTime() - t0;
+    sink = m;
+    return t;
+  }
+
+  private long mergeHash() {
+    HashMap<Object, Object> m = hashMap;
+    Object[] keys = hits;
+    int mask = keys.length - 1;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < WORK; i++) {
+      m.merge(keys[i & mask], keys, (a, b) -> b);
+    }
+    long t = System.nanoTime() - t0;
+    sink = m;
+    return t;
+  }
+
+  private long mergeTophash() {
+    TophashMap<Object, Object> m = tophashMap;
+    Object[] keys = hits;
+    int mask = keys.length - 1;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < WORK; i++) {
+      m.merge(keys[i & mask], keys, (a, b) -> b);
     }
     long t = System.nanoTime() - t0;
     sink = m;
@@ -282,7 +312,7 @@ public final class InterleavedMain {
 
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: InterleavedMain hit|miss|replace|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
+      System.err.println("usage: InterleavedMain hit|miss|replace|merge|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
       System.exit(2);
     }
     String op = args[0];
