@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class SmallMapBenchmark {
   @Param({"HASHMAP", "TOPHASH_OFF", "TOPHASH_SAMPLED", "TOPHASH_FULL", "FASTUTIL", "UNIFIED"})
   public MapType mapType;
