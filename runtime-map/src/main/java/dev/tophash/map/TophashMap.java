@@ -2273,11 +2273,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   /**
    * Writes {@code value} for {@code key}, which {@link #slotOf} found at key index {@code i} of
-   * {@code ka} (or did not, {@code i < 0}), as {@link #put} would, after the caller checked that
-   * the modification count has not changed since.
+   * {@code ka} (or did not, {@code i < 0}), as {@link #put} would: into that slot if the
+   * modification count is still {@code mc}, read after the lookup (then no entry has moved).
    */
-  private void store(Object[] ka, int i, K key, V value) {
-    if (i >= 0 && kv == ka && live != null) {
+  private void store(Object[] ka, int i, int mc, K key, V value) {
+    if (i >= 0 && ownModCount == mc && kv == ka && live != null) {
       int stamp = ++writeStamp;
       ka[i + 1] = value;
       if (rec != null) {
@@ -2294,10 +2294,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     Object[] ka = kv;
     int i = slotOf(ka, maskNull(key));
     Object v = valueAt(ka, i, key);
+    int mc = ownModCount;
     if (v == ABSENT || !Objects.equals(v, oldValue)) {
       return false;
     }
-    store(ka, i, key, newValue);
+    store(ka, i, mc, key, newValue);
     return true;
   }
 
@@ -2310,7 +2311,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (v == ABSENT) {
       return null;
     }
-    store(ka, i, key, value);
+    store(ka, i, ownModCount, key, value);
     return (V) v;
   }
 
@@ -2338,7 +2339,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       return null;
     }
-    store(ka, i, key, nv);
+    store(ka, i, mc, key, nv);
     return nv;
   }
 
@@ -2366,7 +2367,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      store(ka, i, key, nv);
+      store(ka, i, mc, key, nv);
     }
     return nv;
   }
@@ -2396,7 +2397,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       }
       return null;
     }
-    store(ka, i, key, nv);
+    store(ka, i, mc, key, nv);
     return nv;
   }
 
@@ -2416,7 +2417,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int i = slotOf(ka, maskNull(key));
     Object v = valueAt(ka, i, key);
     if (v == ABSENT || v == null) {
-      store(ka, i, key, value);
+      store(ka, i, ownModCount, key, value);
       return value;
     }
     int mc = ownModCount;
@@ -2427,7 +2428,7 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (nv == null) {
       removeVal(key, null, false);
     } else {
-      store(ka, i, key, nv);
+      store(ka, i, mc, key, nv);
     }
     return nv;
   }
