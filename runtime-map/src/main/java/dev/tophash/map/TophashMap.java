@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -2444,25 +2445,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (count == 0) {
       return;
     }
-    int mc = ownModCount;
     if (old == null) {
-      // The iterators' walk and order.
-      for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
-        Object[] a = it.ka();
-        V v = (V) a[it.ki + 1]; // before the key: a racing delete empties the key first
-        Object k = it.step(a);
-        action.accept(unmaskNull(k), v);
-        if (mc != ownModCount) {
-          break;
-        }
-      }
-    } else {
-      for (Cursor c = new Cursor(); c.advance(); ) {
-        V v = (V) c.value();
-        action.accept(unmaskNull(c.key()), v);
-        if (mc != ownModCount) {
-          break;
-        }
+      walk(WALK_FOR_EACH, action);
+      return;
+    }
+    // A grow is in progress: the cursor's walk, in the iterators' order.
+    int mc = ownModCount;
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      V v = (V) c.value();
+      action.accept(unmaskNull(c.key()), v);
+      if (mc != ownModCount) {
+        break;
       }
     }
     if (mc != ownModCount) {
@@ -2481,37 +2474,108 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (count == 0) {
       return;
     }
-    int mc = ownModCount;
     if (old == null) {
-      // The iterators' walk and order.
-      for (SteadyIterator<K> it = new SteadyKeyIterator(); it.hasNext; ) {
-        Object[] a = it.ka();
-        int i = it.ki;
-        V v = (V) a[i + 1]; // before the key, as forEach
-        Object k = it.step(a);
-        V nv = function.apply(unmaskNull(k), v);
-        if (mc != ownModCount) {
-          break;
-        }
-        if (a[i] == k) {
-          a[i + 1] = nv;
-        } else {
-          setExisting(unmaskNull(k), nv); // moved by racing writers
-        }
+      walk(WALK_REPLACE_ALL, function);
+      return;
+    }
+    // A grow is in progress: the cursor's walk, in the iterators' order.
+    int mc = ownModCount;
+    for (Cursor c = new Cursor(); c.advance(); ) {
+      V v = (V) c.value();
+      V nv = function.apply(unmaskNull(c.key()), v);
+      if (mc != ownModCount) {
+        break;
       }
-    } else {
-      for (Cursor c = new Cursor(); c.advance(); ) {
-        V v = (V) c.value();
-        V nv = function.apply(unmaskNull(c.key()), v);
-        if (mc != ownModCount) {
-          break;
-        }
-        c.setValue(nv);
+      c.setValue(nv);
+    }
+    if (mc != ownModCount) {
+      throw new ConcurrentModificationException();
+    }
+  }
+
+  /** What {@link #walk} does with each entry: the method whose walk it is. */
+  private static final int WALK_FOR_EACH = 0;
+  private static final int WALK_REPLACE_ALL = 1;
+  private static final int WALK_KEYS = 2;
+  private static final int WALK_VALUES = 3;
+  private static final int WALK_ENTRIES = 4;
+
+  /**
+   * forEach, replaceAll and the views' forEach on a table that is not growing: the steady
+   * iterators' walk and order (the main buckets in order, then the overflow buckets in the order
+   * they were handed out, each bucket by its mask of occupied slots), with its state in locals.
+   * An iterator is an object, which escape analysis removes only where it can see all of its use
+   * (JDK 17 keeps it once a map has overflow buckets: 88 bytes a pass); this walk needs none, and
+   * it stores nothing per entry. Throws ConcurrentModificationException, after the entry whose
+   * action changed the map's structure, as HashMap's forEach does after its whole walk.
+   */
+  private void walk(int kind, Object action) {
+    int mc = ownModCount;
+    long[] t = tops;
+    Object[] a = kv;
+    Overflow of = ovf;
+    if (t != null) {
+      int used = of == null ? 0 : of.used;
+      if (a == null || of == null || a.length < t.length << 4 || !of.holds(used)) {
+        // Racing writers replaced the table between these reads (as SteadyIterator checks).
+        throw new ConcurrentModificationException("concurrent map iteration and map write");
+      }
+      boolean whole = walkBuckets(kind, action, mc, t, a, t.length);
+      for (int c = 0, n; whole && (n = of.inChunk(c, used)) >= 0; c++) {
+        whole = walkBuckets(kind, action, mc, of.tops[c], of.kv[c], n);
       }
     }
     if (mc != ownModCount) {
       throw new ConcurrentModificationException();
     }
+  }
+
+  /**
+   * {@link #walk}'s loop over buckets {@code 0..n-1} of one tophash array and its kv array;
+   * returns false once an action has changed the map.
+   */
+  @SuppressWarnings("unchecked")
+  private boolean walkBuckets(int kind, Object action, int mc, long[] t, Object[] a, int n) {
+    for (int b = 0; b < n; b++) {
+      for (long m = occupiedSlots(t[b]); m != 0; m &= m - 1) {
+        int i = keyIndex(b, m);
+        V v = (V) a[i + 1]; // before the key: a racing delete empties the key first
+        Object k = a[i];
+        if (k == null) {
+          continue; // a slot racing writers left half-written: not an entry
+        }
+        K key = unmaskNull(k);
+        switch (kind) {
+          case WALK_FOR_EACH:
+            ((BiConsumer<? super K, ? super V>) action).accept(key, v);
+            break;
+          case WALK_KEYS:
+            ((Consumer<? super K>) action).accept(key);
+            break;
+          case WALK_VALUES:
+            ((Consumer<? super V>) action).accept(v);
+            break;
+          case WALK_ENTRIES:
+            ((Consumer<? super Map.Entry<K, V>>) action).accept(new Entry<>(this, k, v, a, i));
+            break;
+          default: {
+            V nv = ((BiFunction<? super K, ? super V, ? extends V>) action).apply(key, v);
+            if (mc != ownModCount) {
+              return false;
+            }
+            if (a[i] == k) {
+              a[i + 1] = nv;
+            } else {
+              setExisting(key, nv); // moved by racing writers
+            }
+          }
+        }
+        if (mc != ownModCount) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -3273,6 +3337,27 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return es;
   }
 
+  /**
+   * A view's forEach: {@link #walk} on a table that is not growing; otherwise the view's
+   * iterator, as Iterable's forEach (a HashMap's view when the map delegates).
+   */
+  @SuppressWarnings("unchecked")
+  private <E> void forEachOf(int kind, Consumer<? super E> action, Collection<E> view) {
+    Objects.requireNonNull(action);
+    if (delegating) {
+      (kind == WALK_KEYS ? (Collection<E>) super.keySet() : kind == WALK_VALUES ? (Collection<E>) super.values()
+          : (Collection<E>) super.entrySet()).forEach(action);
+    } else if (old == null) {
+      if (count != 0) {
+        walk(kind, action);
+      }
+    } else {
+      for (Iterator<E> it = view.iterator(); it.hasNext(); ) {
+        action.accept(it.next());
+      }
+    }
+  }
+
   /** What the key and entry views share: their size and clear are the map's. */
   abstract class MapSet<E> extends AbstractSet<E> {
     @Override
@@ -3304,6 +3389,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     public boolean remove(Object key) {
       return removeVal(key, null, false) != ABSENT;
     }
+
+    @Override
+    public void forEach(Consumer<? super K> action) {
+      forEachOf(WALK_KEYS, action, this);
+    }
   }
 
   final class Values extends AbstractCollection<V> {
@@ -3328,6 +3418,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     @Override
     public boolean contains(Object o) {
       return containsValue(o);
+    }
+
+    @Override
+    public void forEach(Consumer<? super V> action) {
+      forEachOf(WALK_VALUES, action, this);
     }
   }
 
@@ -3358,6 +3453,11 @@ public class TophashMap<K, V> extends HashMap<K, V> {
         return false;
       }
       return removeVal(e.getKey(), e.getValue(), true) != ABSENT;
+    }
+
+    @Override
+    public void forEach(Consumer<? super Map.Entry<K, V>> action) {
+      forEachOf(WALK_ENTRIES, action, this);
     }
   }
 

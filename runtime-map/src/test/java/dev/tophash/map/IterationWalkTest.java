@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * chunk by chunk (chains at the first and the last bucket, a main bucket emptied while its chain
  * still holds keys, chains across several chunks, and a small table whose store has no
  * preallocated chunk). Every view must hand out each entry exactly once, and every view,
- * {@code forEach} and {@code replaceAll} in the same order, as HashMap's do.
+ * {@code forEach} (the map's and its views') and {@code replaceAll} in the same order, as HashMap's do.
  */
 class IterationWalkTest {
   /** A map of 16 main buckets (a hint of 64), with {@code perBucket} keys in each listed bucket. */
@@ -85,6 +85,18 @@ class IterationWalkTest {
     List<Integer> forEachKeys = new ArrayList<>();
     m.forEach((k, v) -> forEachKeys.add(k));
     assertEquals(keys, forEachKeys, "forEach order");
+    List<Integer> keySetForEach = new ArrayList<>();
+    m.keySet().forEach(keySetForEach::add);
+    assertEquals(keys, keySetForEach, "keySet().forEach order");
+    List<Integer> valuesForEach = new ArrayList<>();
+    m.values().forEach(valuesForEach::add);
+    assertEquals(values, valuesForEach, "values().forEach order");
+    List<Integer> entryForEachKeys = new ArrayList<>();
+    m.entrySet().forEach(e -> {
+      entryForEachKeys.add(e.getKey());
+      assertEquals(values.get(entryForEachKeys.size() - 1), e.getValue(), "entrySet().forEach value");
+    });
+    assertEquals(keys, entryForEachKeys, "entrySet().forEach order");
     List<Integer> replaceAllKeys = new ArrayList<>();
     m.replaceAll((k, v) -> {
       replaceAllKeys.add(k);

@@ -195,7 +195,7 @@ class RacyUseTest {
    */
   @Test
   void anIteratorThatSeesOnlyHalfANewTableFailsAsARace() {
-    for (int variant = 0; variant < 3; variant++) {
+    for (int variant = 0; variant < 6; variant++) {
       TophashMap<Integer, Integer> m = new TophashMap<>();
       for (int i = 0; i < 100; i++) {
         m.put(i, i);
@@ -207,8 +207,14 @@ class RacyUseTest {
             it.next();
           }
         });
-      } else {
+      } else if (variant == 2) {
         assertThrows(ConcurrentModificationException.class, () -> m.forEach((k, v) -> { }));
+      } else if (variant == 3) {
+        assertThrows(ConcurrentModificationException.class, () -> m.keySet().forEach(k -> { }));
+      } else if (variant == 4) {
+        assertThrows(ConcurrentModificationException.class, () -> m.values().forEach(v -> { }));
+      } else {
+        assertThrows(ConcurrentModificationException.class, () -> m.entrySet().forEach(e -> { }));
       }
     }
   }
@@ -241,6 +247,16 @@ class RacyUseTest {
     List<Integer> viaForEach = new ArrayList<>();
     m.forEach((k, v) -> viaForEach.add(k));
     assertEquals(seen, viaForEach);
+    List<Integer> viaKeySetForEach = new ArrayList<>();
+    m.keySet().forEach(viaKeySetForEach::add);
+    assertEquals(seen, viaKeySetForEach);
+    List<Integer> viaEntryForEach = new ArrayList<>();
+    m.entrySet().forEach(e -> viaEntryForEach.add(e.getKey()));
+    assertEquals(seen, viaEntryForEach);
+    List<Integer> viaValuesForEach = new ArrayList<>();
+    m.values().forEach(viaValuesForEach::add);
+    assertEquals(99, viaValuesForEach.size());
+    assertTrue(!viaValuesForEach.contains(damaged));
   }
 
   /**
@@ -339,6 +355,9 @@ class RacyUseTest {
       case 18 -> {
         if (rnd.nextInt(100) == 0) {
           m.forEach((x, v) -> x.intValue());
+          m.keySet().forEach(x -> x.intValue());
+          m.entrySet().forEach(e -> e.getKey().intValue());
+          m.values().forEach(java.util.Objects::hashCode);
         }
       }
       default -> {
