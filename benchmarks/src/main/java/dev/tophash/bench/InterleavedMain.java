@@ -18,7 +18,7 @@ import java.util.Map;
  * in an application, instead of a shared loop whose calls the JIT would see as polymorphic.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.InterleavedMain OP SIZE [KEYS] [off|full|untracked] [ROUNDS]
+ * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar dev.tophash.bench.InterleavedMain OP SIZE [KEYS] [off|full|untracked] [ROUNDS]
  * </pre>
  *
  * <ul>
@@ -325,6 +325,12 @@ public final class InterleavedMain {
     }
     boolean record = mode.equals("full");
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 21;
+    if (!java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .contains("-XX:+AlwaysPreTouch")) {
+      System.err.println("note: the heap is not pre-touched, so operations that allocate also pay"
+          + " for first touches of heap pages, which on some virtual machines cost more than the"
+          + " maps; run with -Xms2g -Xmx2g -XX:+AlwaysPreTouch, as the JMH forks do");
+    }
     InterleavedMain m = new InterleavedMain(op, size, keys, record, mode.equals("untracked"));
     double[] h = new double[rounds];
     double[] t = new double[rounds];
