@@ -31,6 +31,9 @@ import java.util.Map;
  *       ns per remove + put;
  *   <li>{@code iterate}: passes over the entries of a filled map, ns per entry;
  *   <li>{@code grow}: maps of SIZE keys built from empty, ns per put;
+ *   <li>{@code presized}: maps of SIZE keys built into a map constructed with HashMap's capacity
+ *       for SIZE entries (as {@link MapType#hashMapCapacity} computes it; TophashMap takes the
+ *       same constructor argument), ns per put;
  *   <li>{@code small}: maps of SIZE keys built from empty, then each key read, ns per map.
  * </ul>
  *
@@ -91,6 +94,15 @@ public final class InterleavedMain {
     return site == MapSites.UNATTRIBUTED ? new TophashMap<>() : new TophashMap<>((Void) null, site);
   }
 
+  /** {@link #newTophash} with an initial capacity, as HashMap's constructor takes it. */
+  private TophashMap<Object, Object> newTophash(int capacity) {
+    if (untracked) {
+      return (TophashMap<Object, Object>) (Object) new TophashMap<>(capacity, MapType.untrackedSite());
+    }
+    return site == MapSites.UNATTRIBUTED ? new TophashMap<>(capacity)
+        : new TophashMap<>(capacity, site);
+  }
+
   /** One round: HashMap's and TophashMap's ns per unit of work. */
   private double[] round() {
     switch (op) {
@@ -114,6 +126,11 @@ public final class InterleavedMain {
         int maps = Math.max(1, WORK / size);
         return new double[] {growHash(maps, false) / (double) (maps * size),
             growTophash(maps, false) / (double) (maps * size)};
+      }
+      case "presized": {
+        int maps = Math.max(1, WORK / size);
+        return new double[] {presizedHash(maps) / (double) (maps * size),
+            presizedTophash(maps) / (double) (maps * size)};
       }
       case "small": {
         int maps = Math.max(1, WORK / size / 10);
@@ -294,6 +311,34 @@ public final class InterleavedMain {
     return System.nanoTime() - t0;
   }
 
+  private long presizedHash(int maps) {
+    Object[] keys = present;
+    int capacity = MapType.hashMapCapacity(size);
+    long t0 = System.nanoTime();
+    for (int j = 0; j < maps; j++) {
+      HashMap<Object, Object> m = new HashMap<>(capacity);
+      for (int i = 0; i < size; i++) {
+        m.put(keys[i], keys[i]);
+      }
+      sink = m;
+    }
+    return System.nanoTime() - t0;
+  }
+
+  private long presizedTophash(int maps) {
+    Object[] keys = present;
+    int capacity = MapType.hashMapCapacity(size);
+    long t0 = System.nanoTime();
+    for (int j = 0; j < maps; j++) {
+      TophashMap<Object, Object> m = newTophash(capacity);
+      for (int i = 0; i < size; i++) {
+        m.put(keys[i], keys[i]);
+      }
+      sink = m;
+    }
+    return System.nanoTime() - t0;
+  }
+
   private long growTophash(int maps, boolean read) {
     Object[] keys = present;
     long t0 = System.nanoTime();
@@ -312,7 +357,7 @@ public final class InterleavedMain {
 
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: InterleavedMain hit|miss|replace|merge|churn|iterate|grow|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
+      System.err.println("usage: InterleavedMain hit|miss|replace|merge|churn|iterate|grow|presized|small SIZE [KEYS] [off|full|untracked] [ROUNDS]");
       System.exit(2);
     }
     String op = args[0];
