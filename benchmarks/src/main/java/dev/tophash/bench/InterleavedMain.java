@@ -94,11 +94,12 @@ public final class InterleavedMain {
     return site == MapSites.UNATTRIBUTED ? new TophashMap<>() : new TophashMap<>((Void) null, site);
   }
 
-  /** {@link #newTophash} with an initial capacity, as HashMap's constructor takes it. */
-  private TophashMap<Object, Object> newTophash(int capacity) {
+  /** {@link #newTophash} presized as {@link MapType#create(int)} presizes for SIZE entries. */
+  private TophashMap<Object, Object> newPresizedTophash() {
     if (untracked) {
-      return (TophashMap<Object, Object>) (Object) new TophashMap<>(capacity, MapType.untrackedSite());
+      return (TophashMap<Object, Object>) (Object) MapType.TOPHASH_UNTRACKED.create(size);
     }
+    int capacity = MapType.hashMapCapacity(size);
     return site == MapSites.UNATTRIBUTED ? new TophashMap<>(capacity)
         : new TophashMap<>(capacity, site);
   }
@@ -327,10 +328,9 @@ public final class InterleavedMain {
 
   private long presizedTophash(int maps) {
     Object[] keys = present;
-    int capacity = MapType.hashMapCapacity(size);
     long t0 = System.nanoTime();
     for (int j = 0; j < maps; j++) {
-      TophashMap<Object, Object> m = newTophash(capacity);
+      TophashMap<Object, Object> m = newPresizedTophash();
       for (int i = 0; i < size; i++) {
         m.put(keys[i], keys[i]);
       }
