@@ -41,6 +41,13 @@ import java.util.Map;
  * registered site, {@code off} (the default) records nothing, {@code untracked} is a map that a
  * {@code maps=N} run does not track (HashMap's own algorithm behind TophashMap's methods); ROUNDS defaults to 21, after 8
  * warm-up rounds.
+ *
+ * <p>With {@code -Dcollect=true}, a full collection runs after the maps are built, so that both
+ * are in the old generation, as a long-lived map in an application is. Without it, a loop that
+ * allocates nothing (replace, merge) never collects: HashMap's nodes stay in the young
+ * generation, whose stores G1's write barrier skips, while a large TophashMap's arrays are
+ * allocated old (G1 allocates humongous objects there) and every reference store into them
+ * pays the barrier.
  */
 public final class InterleavedMain {
   /** Where each loop's result goes, so that the JIT cannot drop the loop. */
@@ -377,6 +384,9 @@ public final class InterleavedMain {
           + " maps; run with -Xms2g -Xmx2g -XX:+AlwaysPreTouch, as the JMH forks do");
     }
     InterleavedMain m = new InterleavedMain(op, size, keys, record, mode.equals("untracked"));
+    if (Boolean.getBoolean("collect")) {
+      System.gc(); // both maps into the old generation, as a long-lived map is
+    }
     double[] h = new double[rounds];
     double[] t = new double[rounds];
     double[] r = new double[rounds];
