@@ -29,6 +29,10 @@
 #   KEYS, SIZES  for sizes: the key types and sizes (default INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH
 #                and 16,1000,100000,1000000)
 #
+# Before and after each JMH selection, MachineProbe times dependent loads at three working-set
+# sizes; each JDK's results give the range, with a warning when it moved enough (more than 1.5x)
+# to make the run's ratios suspect.
+#
 # Extra arguments go to JMH. A benchmark regex replaces the mode's selection, e.g.
 # `run.sh full 'MapBenchmark.getHit' -p size=1000000`; JMH adds -p values to those the mode
 # already sets rather than replacing them.
@@ -140,12 +144,19 @@ for j in "${javas[@]}"; do
   if [ "$major" -ge 21 ]; then jvm_extra+=(-XX:+EnableDynamicAgentLoading); fi
   if [ "$major" -ge 23 ]; then jvm_extra+=(--sun-misc-unsafe-memory-access=allow); fi
 
+  # The machine's speed at dependent loads, before and after each JMH selection: a shared machine
+  # whose caches a neighbour competes for moves the maps' ratios (MachineProbe's javadoc).
+  probe() {
+    "$java_exe" -cp "$jar" dev.tophash.bench.MachineProbe | tee -a "$out/probe.txt" | sed 's/^/   probe: /'
+  }
+
   t0=$(date +%s)
   n=0
   if [[ " $parts " == *" jmh "* ]]; then
     echo "== $label: JMH ($mode)"
     for sel in "${selections[@]}"; do
       n=$((n + 1))
+      probe
       # shellcheck disable=SC2086
       "$java_exe" -jar "$jar" $sel -prof gc \
         -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
@@ -155,6 +166,7 @@ for j in "${javas[@]}"; do
         exit 1
       fi
     done
+    probe
     # Merge the JSON arrays of the separate JMH runs into one.
     {
       echo "["
@@ -195,6 +207,9 @@ for j in "${javas[@]}"; do
     echo "- Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $commit; runtime-map taken from"
     echo "  $runtime_from"
     echo "- Durations: JMH $((t1 - t0)) s, footprint $((t2 - t1)) s, pauses $((t3 - t2)) s"
+    if [ -s "$out/probe.txt" ]; then
+      "$java_exe" -cp "$jar" dev.tophash.bench.MachineProbe --summarize "$out/probe.txt"
+    fi
   } > "$out/jdk.md"
 done
 # The summary covers every JDK measured in this results directory, also by earlier invocations

@@ -99,6 +99,46 @@ class HarnessTest {
     assertTrue(Double.isNaN((Double) a.get(5)));
   }
 
+  @Test
+  void probeCycleVisitsEverySlotOnce() {
+    int[] next = MachineProbe.cycle(1 << 12, 3L);
+    boolean[] seen = new boolean[next.length];
+    int p = 0;
+    for (int i = 0; i < next.length; i++) {
+      assertFalse(seen[p], "the chase returned to slot " + p + " after " + i + " steps");
+      seen[p] = true;
+      p = next[p];
+    }
+    assertEquals(0, p, "the chase does not close after visiting every slot");
+  }
+
+  @Test
+  void probeLinesRoundTripAndSummarize() {
+    double[] a = {4.0, 16.8, 179.4};
+    String line = MachineProbe.format(a);
+    assertEquals("256 KB 4.0 ns, 4 MB 16.8 ns, 64 MB 179.4 ns", line);
+    assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(MachineProbe.parse(line)));
+
+    String steady = MachineProbe.summarize(java.util.List.of(a, new double[] {4.2, 18.0, 190.0}));
+    assertTrue(steady.contains("256 KB 4.0–4.2 ns, 4 MB 16.8–18.0 ns, 64 MB 179.4–190.0 ns"), steady);
+    assertTrue(steady.contains("2 probes"), steady);
+    assertFalse(steady.contains("Warning"), steady);
+
+    String disturbed = MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 40.0, 200.0}));
+    assertTrue(disturbed.contains("**Warning**: the 4 MB probe varied 2.4×"), disturbed);
+    assertEquals("- Machine probe: none taken", MachineProbe.summarize(java.util.List.of()));
+  }
+
+  @Test
+  void probeParseNamesWhatIsWrong() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> MachineProbe.parse("256 KB 4.0 ns, 4 MB 16.8 ns"));
+    assertTrue(e.getMessage().contains("with 3 sizes"), e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> MachineProbe.parse("256 KB 4.0 ns, 8 MB 16.8 ns, 64 MB 179.4 ns"));
+    assertTrue(e.getMessage().contains("\"4 MB N ns\" as part 2"), e.getMessage());
+  }
+
   private static String row(String bench, String type, double score, double alloc) {
     return "{\"benchmark\": \"dev.tophash.bench." + bench + "\", \"mode\": \"avgt\","
         + " \"params\": {\"keyType\": \"STRING\", \"mapType\": \"" + type + "\", \"size\": \"1000\"},"

@@ -1,0 +1,165 @@
+package dev.tophash.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Measures how fast this machine is right now at the thing a map benchmark stresses most: loads
+ * that depend on each other, from a working set in the L2 cache, one in the last-level cache, and
+ * one in memory. On a shared or virtual machine these move by 2–5× when a neighbour competes for
+ * the caches and memory, and a benchmark run taken in such a spell compares the maps under
+ * conditions they did not share. {@code benchmarks/run.sh} probes before and after every JMH
+ * selection and writes the range into each JDK's results, with a warning when the figures moved
+ * enough to make that run's ratios suspect.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.MachineProbe
+ *     prints one probe: "256 KB 4.0 ns, 4 MB 16.8 ns, 64 MB 179.4 ns"
+ * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.MachineProbe --summarize FILE
+ *     prints the Markdown line(s) that sum up the probes in FILE, one probe per line
+ * </pre>
+ */
+public final class MachineProbe {
+  /** Working sets probed, in ints: 256 KB, 4 MB and 64 MB. */
+  static final int[] SIZES = {1 << 16, 1 << 20, 1 << 24};
+  static final String[] NAMES = {"256 KB", "4 MB", "64 MB"};
+  /** Slowest over fastest probe of a working set beyond which a run is flagged. */
+  static final double SUSPECT_SPREAD = 1.5;
+  private static final int STEPS = 2_000_000;
+
+  private MachineProbe() {}
+
+  /**
+   * A random cyclic permutation of {@code 0..n-1} (Sattolo's algorithm): following
+   * {@code next[p]} from any slot visits all {@code n} slots before it returns, so that a chase
+   * through it has no shorter cycle for the caches to settle on.
+   */
+  static int[] cycle(int n, long seed) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  private static int chase(int[] next, int start, int steps) {
+    int p = start;
+    for (int i = 0; i < steps; i++) {
+      p = next[p];
+    }
+    return p;
+  }
+
+  /** ns per dependent load for each of {@link #SIZES}. */
+  static double[] probe() {
+    double[] ns = new double[SIZES.length];
+    int p = 0;
+    for (int s = 0; s < SIZES.length; s++) {
+      int[] next = cycle(SIZES[s], s + 1);
+      p = chase(next, p & (next.length - 1), STEPS / 4); // warm the code and the working set
+      long t0 = System.nanoTime();
+      p = chase(next, p, STEPS);
+      ns[s] = (System.nanoTime() - t0) / (double) STEPS;
+    }
+    if (p == -1) {
+      System.out.print(""); // keeps the chase's result alive
+    }
+    return ns;
+  }
+
+  static String format(double[] ns) {
+    StringBuilder sb = new StringBuilder();
+    for (int s = 0; s < ns.length; s++) {
+      sb.append(s == 0 ? "" : ", ").append(NAMES[s]).append(' ')
+          .append(String.format(Locale.ROOT, "%.1f", ns[s])).append(" ns");
+    }
+    return sb.toString();
+  }
+
+  /** Parses a line of {@link #format}. */
+  static double[] parse(String line) {
+    String[] parts = line.trim().split(", ");
+    if (parts.length != NAMES.length) {
+      throw new IllegalArgumentException("not a probe line (expected \"" + NAMES[0]
+          + " N ns, ...\" with " + NAMES.length + " sizes): " + line);
+    }
+    double[] ns = new double[parts.length];
+    for (int s = 0; s < parts.length; s++) {
+      String p = parts[s];
+      if (!p.startsWith(NAMES[s] + " ") || !p.endsWith(" ns")) {
+        throw new IllegalArgumentException("not a probe line (expected \"" + NAMES[s]
+            + " N ns\" as part " + (s + 1) + "): " + line);
+      }
+      ns[s] = Double.parseDouble(p.substring(NAMES[s].length() + 1, p.length() - 3));
+    }
+    return ns;
+  }
+
+  /**
+   * The Markdown bullet that sums up {@code probes}: the range of each working set's latency and,
+   * when the slowest probe of a working set is more than {@link #SUSPECT_SPREAD} times its
+   * fastest, a warning naming it.
+   */
+  static String summarize(List<double[]> probes) {
+    if (probes.isEmpty()) {
+      return "- Machine probe: none taken";
+    }
+    StringBuilder ranges = new StringBuilder();
+    String worst = null;
+    double worstSpread = 0;
+    for (int s = 0; s < NAMES.length; s++) {
+      double lo = Double.MAX_VALUE;
+      double hi = 0;
+      for (double[] p : probes) {
+        lo = Math.min(lo, p[s]);
+        hi = Math.max(hi, p[s]);
+      }
+      ranges.append(s == 0 ? "" : ", ").append(NAMES[s]).append(' ')
+          .append(String.format(Locale.ROOT, "%.1f–%.1f", lo, hi)).append(" ns");
+      double spread = hi / lo;
+      if (spread > worstSpread) {
+        worstSpread = spread;
+        worst = NAMES[s];
+      }
+    }
+    String line = "- Machine probe (`MachineProbe`, ns per dependent load, " + probes.size()
+        + " probes before and after the JMH selections): " + ranges;
+    if (worstSpread > SUSPECT_SPREAD) {
+      line += String.format(Locale.ROOT, "%n- **Warning**: the %s probe varied %.1f× during this"
+          + " run, so the machine's speed changed while it measured; ratios between maps measured"
+          + " at different times may be off by as much", worst, worstSpread);
+    }
+    return line;
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0) {
+      System.out.println(format(probe()));
+      return;
+    }
+    if (args.length != 2 || !args[0].equals("--summarize")) {
+      System.err.println("usage: MachineProbe [--summarize FILE]");
+      System.exit(2);
+    }
+    List<double[]> probes = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        probes.add(parse(line));
+      }
+    }
+    System.out.println(summarize(probes));
+  }
+}
