@@ -71,10 +71,10 @@ public class MapBenchmark {
     head = 0;
     tail = size;
     // The maps under test are long-lived, as an application's large maps are: a full collection
-    // moves both into the old generation. Without it, the benchmarks that allocate nothing
+    // moves every map into the old generation. Without it, the benchmarks that allocate nothing
     // (putReplace, computeIfAbsentHit) never collect, HashMap's nodes stay young, where G1's
-    // write barrier skips their stores, and only maps with arrays big enough to be allocated
-    // old (TophashMap's, fastutil's, UnifiedMap's at 1,000,000 entries) pay for theirs.
+    // write barrier skips their stores, and only maps whose arrays are humongous (above half a
+    // G1 region, 512 KB with this 2 GB heap), which G1 allocates old, pay for theirs.
     System.gc();
   }
 
