@@ -81,7 +81,7 @@ done
 if [ "$mode" = quick ]; then
   short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
   at100k="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
-  # One selection per benchmark method, so that the machine probe runs every minute or so.
+  # One selection per benchmark method, so that the machine probe runs every minute or two.
   selections=()
   for b in getHit getMiss putReplace removeReinsert iterateEntries computeIfAbsentHit; do
     selections+=("MapBenchmark.$b\$ $at100k")
