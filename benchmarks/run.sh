@@ -153,8 +153,10 @@ for j in "${javas[@]}"; do
 
   # The machine's speed at dependent loads, before and after each JMH selection: a shared machine
   # whose caches a neighbour competes for moves the maps' ratios (MachineProbe's javadoc).
+  # A probe that fails is reported and skipped: it must not cost the run its benchmarks.
   probe() {
-    "$java_exe" -cp "$jar" dev.tophash.bench.MachineProbe | tee -a "$out/probe.txt" | sed 's/^/   probe: /'
+    "$java_exe" -cp "$jar" dev.tophash.bench.MachineProbe | tee -a "$out/probe.txt" | sed 's/^/   probe: /' \
+      || echo "   probe: failed, the run goes on without it" >&2
   }
 
   t0=$(date +%s)
