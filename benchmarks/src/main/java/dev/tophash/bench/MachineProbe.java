@@ -35,6 +35,9 @@ public final class MachineProbe {
    */
   static final int[] SIZES = {1 << 16, 1 << 20, 1 << 21, 1 << 24};
   static final String[] NAMES = {"256 KB", "4 MB", "8 MB", "64 MB"};
+  /** The benchmark cases whose working sets each probed set stands for, for the warning. */
+  static final String[] SCOPES = {"every size", "100,000 entries", "100,000 entries",
+      "1,000,000 entries"};
   /** Slowest over fastest probe of a working set beyond which a run is flagged. */
   static final double SUSPECT_SPREAD = 1.5;
   private static final int STEPS = 2_000_000;
@@ -117,15 +120,14 @@ public final class MachineProbe {
   /**
    * The Markdown bullet that sums up {@code probes}: the range of each working set's latency and,
    * when the slowest probe of a working set is more than {@link #SUSPECT_SPREAD} times its
-   * fastest, a warning naming it.
+   * fastest, a warning for it that names the map sizes it bears on ({@link #SCOPES}).
    */
   static String summarize(List<double[]> probes) {
     if (probes.isEmpty()) {
       return "- Machine probe: none taken";
     }
     StringBuilder ranges = new StringBuilder();
-    String worst = null;
-    double worstSpread = 0;
+    StringBuilder warnings = new StringBuilder();
     for (int s = 0; s < NAMES.length; s++) {
       double lo = Double.MAX_VALUE;
       double hi = 0;
@@ -136,18 +138,16 @@ public final class MachineProbe {
       ranges.append(s == 0 ? "" : ", ").append(NAMES[s]).append(' ')
           .append(String.format(Locale.ROOT, "%.1f–%.1f", lo, hi)).append(" ns");
       double spread = hi / lo;
-      if (spread > worstSpread) {
-        worstSpread = spread;
-        worst = NAMES[s];
+      if (spread > SUSPECT_SPREAD) {
+        warnings.append(String.format(Locale.ROOT, "%n- **Warning**: the %s probe varied %.1f×"
+            + " during this run, so the machine's speed changed while it measured: ratios between"
+            + " maps measured at different times may be off by as much, above all for maps of %s",
+            NAMES[s], spread, SCOPES[s]));
       }
     }
     String line = "- Machine probe (`MachineProbe`, ns per dependent load, " + probes.size()
         + " probes before and after the JMH selections): " + ranges;
-    if (worstSpread > SUSPECT_SPREAD) {
-      line += String.format(Locale.ROOT, "%n- **Warning**: the %s probe varied %.1f× during this"
-          + " run, so the machine's speed changed while it measured; ratios between maps measured"
-          + " at different times may be off by as much", worst, worstSpread);
-    }
+    line += warnings;
     return line;
   }
 

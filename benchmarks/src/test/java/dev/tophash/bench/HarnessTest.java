@@ -128,6 +128,8 @@ class HarnessTest {
     assertTrue(disturbed.contains("**Warning**: the 4 MB probe varied 2.4×"), disturbed);
     String lastLevel = MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 17.0, 110.0, 200.0}));
     assertTrue(lastLevel.contains("**Warning**: the 8 MB probe varied 5.7×"), lastLevel);
+    assertTrue(lastLevel.contains("above all for maps of 100,000 entries"), lastLevel);
+    assertFalse(lastLevel.contains("the 4 MB probe"), lastLevel);
     assertEquals("- Machine probe: none taken", MachineProbe.summarize(java.util.List.of()));
   }
 
