@@ -13,11 +13,11 @@ import java.util.SplittableRandom;
  * Measures how fast this machine is right now at the thing a map benchmark stresses most: loads
  * that depend on each other, from a working set in the L2 cache, one well inside the last-level
  * cache, one at the edge of the share of it this machine gets (where a map of 100,000 entries
- * lives), and one in memory. On a shared or virtual machine these move by 2–5× when a neighbour competes for
- * the caches and memory, and a benchmark run taken in such a spell compares the maps under
- * conditions they did not share. {@code benchmarks/run.sh} probes before and after every JMH
- * selection and writes the range into each JDK's results, with a warning when the figures moved
- * enough to make that run's ratios suspect.
+ * lives), and one in memory. On a shared or virtual machine these move by 2–5× when a neighbour
+ * competes for the caches and memory, and a benchmark run taken in such a spell compares the
+ * maps under conditions they did not share. {@code benchmarks/run.sh} probes before and after
+ * every JMH selection and writes the range into each JDK's results, with a warning when the
+ * figures moved enough to make that run's ratios suspect.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tophash.bench.MachineProbe
@@ -31,7 +31,7 @@ public final class MachineProbe {
    * Working sets probed, in ints: 256 KB, 4 MB, 8 MB and 64 MB. On the shared virtual machine of
    * the sixteenth round (RESULTS.md) the 8 MB set took 18–115 ns a load from one minute to the
    * next while the 4 MB set stayed at 16–24: neighbours took a varying share of the last-level
-   * cache, and the benchmarks' 100,000-key working sets (6–8 MB) moved with it.
+   * cache, and the benchmarks' 100,000-key working sets (7–10 MB) moved with it.
    */
   static final int[] SIZES = {1 << 16, 1 << 20, 1 << 21, 1 << 24};
   static final String[] NAMES = {"256 KB", "4 MB", "8 MB", "64 MB"};

@@ -119,14 +119,18 @@ class HarnessTest {
     assertEquals("256 KB 4.0 ns, 4 MB 16.8 ns, 8 MB 19.2 ns, 64 MB 179.4 ns", line);
     assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(MachineProbe.parse(line)));
 
-    String steady = MachineProbe.summarize(java.util.List.of(a, new double[] {4.2, 18.0, 21.0, 190.0}));
-    assertTrue(steady.contains("256 KB 4.0–4.2 ns, 4 MB 16.8–18.0 ns, 8 MB 19.2–21.0 ns, 64 MB 179.4–190.0 ns"), steady);
+    String steady =
+        MachineProbe.summarize(java.util.List.of(a, new double[] {4.2, 18.0, 21.0, 190.0}));
+    assertTrue(steady.contains(
+        "256 KB 4.0–4.2 ns, 4 MB 16.8–18.0 ns, 8 MB 19.2–21.0 ns, 64 MB 179.4–190.0 ns"), steady);
     assertTrue(steady.contains("2 probes"), steady);
     assertFalse(steady.contains("Warning"), steady);
 
-    String disturbed = MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 40.0, 30.0, 200.0}));
+    String disturbed =
+        MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 40.0, 30.0, 200.0}));
     assertTrue(disturbed.contains("**Warning**: the 4 MB probe varied 2.4×"), disturbed);
-    String lastLevel = MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 17.0, 110.0, 200.0}));
+    String lastLevel =
+        MachineProbe.summarize(java.util.List.of(a, new double[] {4.1, 17.0, 110.0, 200.0}));
     assertTrue(lastLevel.contains("**Warning**: the 8 MB probe varied 5.7×"), lastLevel);
     assertTrue(lastLevel.contains("above all for maps of 100,000 entries"), lastLevel);
     assertFalse(lastLevel.contains("the 4 MB probe"), lastLevel);
@@ -136,7 +140,8 @@ class HarnessTest {
   @Test
   void probeParseNamesWhatIsWrong() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> MachineProbe.parse("256 KB 4.0 ns, 4 MB 16.8 ns, 64 MB 179.4 ns"));
+        IllegalArgumentException.class,
+        () -> MachineProbe.parse("256 KB 4.0 ns, 4 MB 16.8 ns, 64 MB 179.4 ns"));
     assertTrue(e.getMessage().contains("with 4 sizes"), e.getMessage());
     e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> MachineProbe.parse("256 KB 4.0 ns, 8 MB 16.8 ns, 8 MB 19.2 ns, 64 MB 179.4 ns"));
