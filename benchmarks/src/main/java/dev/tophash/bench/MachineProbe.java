@@ -30,7 +30,7 @@ public final class MachineProbe {
   /**
    * Working sets probed, in ints: 256 KB, 4 MB, 8 MB and 64 MB. On the shared virtual machine of
    * the sixteenth round (RESULTS.md) the 8 MB set took 18–115 ns a load from one minute to the
-   * next while the 4 MB set stayed at 16–24: neighbours took a varying share of the last-level
+   * next while the 4 MB set stayed at 16–26: neighbours took a varying share of the last-level
    * cache, and the benchmarks' 100,000-key working sets (7–10 MB) moved with it.
    */
   static final int[] SIZES = {1 << 16, 1 << 20, 1 << 21, 1 << 24};
