@@ -58,6 +58,8 @@ if [ "${NO_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
     echo "== building benchmarks.jar (runtime-map from the local Maven repository)"
     (cd "$root" && mvn -B -ntp -q -pl benchmarks package)
   fi
+else
+  runtime_from="the existing target/benchmarks.jar (NO_BUILD=1, built $(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC'))"
 fi
 
 # JMH selection and options per mode. A regex among the extra arguments replaces the selection.
