@@ -79,7 +79,9 @@ for a in "${extra[@]+"${extra[@]}"}"; do
   fi
 done
 
-# Each selection: a benchmark regex, then its own parameters and JMH options.
+# Each selection: a benchmark regex, then its own parameters and JMH options; heaps, where set,
+# holds the heap options of the selection at the same index (the benchmarks' own are 2 GB).
+heaps=()
 if [ "$mode" = quick ]; then
   short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
   at100k="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
@@ -99,15 +101,31 @@ if [ "$mode" = quick ]; then
   fp_args=(--types HASHMAP,TOPHASH_OFF)
   pause_args=(--warmup 2 --rounds 3 --types HASHMAP,TOPHASH_OFF,TOPHASH_FULL)
 elif [ "$mode" = sizes ]; then
-  short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
+  # Three seconds of warm-up: HashMap's own lookups at 1,000 keys still speed up by 15-40%
+  # between the second and the third second of a fork (RESULTS.md, eighteenth round).
+  short="-f 1 -wi 3 -i 2 -w 1s -r 1s"
   matrix="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_FULL,FASTUTIL,UNIFIED"
   matrix+=" -p keyType=${KEYS:-INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH}"
-  matrix+=" -p size=${SIZES:-16,1000,100000,1000000}"
-  selections=()
-  for b in getHit getMiss removeReinsert iterateEntries; do
-    selections+=("MapBenchmark.$b\$ $matrix $short")
+  # Each fork pre-touches its heap, which costs about 5.6 s for 2 GB on this machine and 1.3 s
+  # for 512 MB: the sizes are run in groups, each with a heap large enough for its maps.
+  small="" medium="" large=""
+  IFS=, read -r -a size_list <<< "${SIZES:-16,1000,100000,1000000}"
+  for s in "${size_list[@]}"; do
+    if [ "$s" -le 10000 ]; then small+="${small:+,}$s"
+    elif [ "$s" -le 100000 ]; then medium+="${medium:+,}$s"
+    else large+="${large:+,}$s"; fi
   done
-  selections+=("GrowBenchmark.putGrow\$ $matrix $short")
+  selections=()
+  heaps=()
+  for b in MapBenchmark.getHit MapBenchmark.getMiss MapBenchmark.removeReinsert \
+      MapBenchmark.iterateEntries GrowBenchmark.putGrow; do
+    for group in "512m $small" "1g $medium" "2g $large"; do
+      read -r heap sizes <<< "$group"
+      [ -n "$sizes" ] || continue
+      selections+=("$b\$ $matrix -p size=$sizes $short")
+      heaps+=("-Xms$heap -Xmx$heap -XX:+AlwaysPreTouch")
+    done
+  done
   fp_args=()
   pause_args=()
 else
@@ -123,6 +141,7 @@ else
 fi
 if [ "$has_regex" = 1 ]; then
   if [ "$mode" = full ]; then selections=("$long"); else selections=("$short"); fi
+  heaps=()
 fi
 
 all_parts="jmh footprint pauses"
@@ -169,7 +188,9 @@ for j in "${javas[@]}"; do
       n=$((n + 1))
       probe
       # shellcheck disable=SC2086
-      "$java_exe" -jar "$jar" $sel -prof gc \
+      heap_args=()
+      if [ -n "${heaps[$((n - 1))]:-}" ]; then heap_args=(-jvmArgsAppend "${heaps[$((n - 1))]}"); fi
+      "$java_exe" -jar "$jar" $sel "${heap_args[@]+"${heap_args[@]}"}" -prof gc \
         -rf json -rff "$out/jmh-$n.json" "${extra[@]+"${extra[@]}"}" 2>&1 | tee -a "$out/jmh.log" \
         | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Za-z]+Benchmark\.[A-Za-z]+ )' || true
       if [ ! -s "$out/jmh-$n.json" ]; then
