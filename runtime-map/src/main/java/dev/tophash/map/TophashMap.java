@@ -2096,9 +2096,17 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     return r;
   }
 
-  /** This thread's buffer if sampling picks the current operation, else null ({@link #rec} is set). */
+  /**
+   * This thread's buffer if sampling picks the current operation, else null ({@link #rec} is set).
+   * Also null when {@code rec} reads null although the caller found it set: on a map used from
+   * several threads without synchronization, another thread's quiet lookup or rebuild clears it
+   * for a moment, and the racing operation then goes unrecorded rather than failing.
+   */
   private SiteBuffer sampled() {
     SiteBuffer r = rec;
+    if (r == null) {
+      return null;
+    }
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
@@ -2118,6 +2126,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
 
   private void recordTombstones() {
     SiteBuffer r = rec;
+    if (r == null) {
+      return; // cleared by a racing thread: see sampled()
+    }
     if (r.owner != Thread.currentThread()) {
       r = rebind();
     }
@@ -2131,6 +2142,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     int level = 32 - Integer.numberOfLeadingZeros(n);
     if (level > peakLevel) {
       SiteBuffer r = rec;
+      if (r == null) {
+        return; // cleared by a racing thread: see sampled()
+      }
       if (r.owner != Thread.currentThread()) {
         r = rebind();
       }
@@ -2157,8 +2171,9 @@ public class TophashMap<K, V> extends HashMap<K, V> {
     if (count == 0 && tops == null && old == null && !delegating) {
       int bb = bucketShiftForHint(m.size());
       if (bb > b && bb <= MAX_B) {
-        if (rec != null) {
-          SiteBuffer.moveLevel(rec.bLevels, b, bb);
+        SiteBuffer r = rec;
+        if (r != null) {
+          SiteBuffer.moveLevel(r.bLevels, b, bb);
         }
         b = bb;
         mask = (1 << bb) - 1;
@@ -2181,8 +2196,8 @@ public class TophashMap<K, V> extends HashMap<K, V> {
       return;
     }
     int stamp = beginWrite();
-    if (rec != null && count > 0) {
-      SiteBuffer r = rec;
+    SiteBuffer r = rec;
+    if (r != null && count > 0) {
       if (r.owner != Thread.currentThread()) {
         r = rebind();
       }
