@@ -101,8 +101,8 @@ if [ "$mode" = quick ]; then
   fp_args=(--types HASHMAP,TOPHASH_OFF)
   pause_args=(--warmup 2 --rounds 3 --types HASHMAP,TOPHASH_OFF,TOPHASH_FULL)
 elif [ "$mode" = sizes ]; then
-  # Three seconds of warm-up: HashMap's own lookups at 16 and 1,000 keys still take 13% less
-  # time (up to a third less) in a fork's fourth and fifth seconds than in its second and third,
+  # Three seconds of warm-up: HashMap's own lookups at 16 and 1,000 keys still take 13-15% less
+  # time (up to 35% less) in a fork's fourth and fifth seconds than in its second and third,
   # on JDK 17 (RESULTS.md, eighteenth round).
   short="-f 1 -wi 3 -i 2 -w 1s -r 1s"
   matrix="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_FULL,FASTUTIL,UNIFIED"
