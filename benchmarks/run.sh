@@ -9,8 +9,8 @@
 #          the TophashMap variants, hash flooding
 #          (one shot per case), footprint and pauses of HashMap and TophashMap.
 #   sizes  get-hit, get-miss, churn, iteration and growing puts at 16, 1k, 100k and 1M keys for
-#          HashMap, TophashMap off and full, fastutil and Eclipse Collections (1 fork, 1 s
-#          warm-up, 2 x 1 s measurement), and the footprint of all six maps: about 27 minutes per
+#          HashMap, TophashMap off and full, fastutil and Eclipse Collections (1 fork, 3 x 1 s
+#          warm-up, 2 x 1 s measurement), and the footprint of all six maps: about 55 minutes per
 #          JDK with the four key types. Its tables go to their own generated section of RESULTS.md.
 #   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
 #          flooding 1 + 3 shots per case; a couple of hours on 2 cores.
