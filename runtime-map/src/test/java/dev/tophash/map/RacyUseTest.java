@@ -1,6 +1,8 @@
 package dev.tophash.map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -318,18 +320,20 @@ class RacyUseTest {
       m.put(i, i);
     }
     m.remove(7);
-    assertTrue(m.rec != null, "the map records, so the helpers below have something to skip");
+    assertNotNull(m.rec, "the map records, so the helpers below have something to skip");
     m.rec = null;
-    for (String helper : new String[] {"sampled", "recordTombstones"}) {
-      java.lang.reflect.Method h = TophashMap.class.getDeclaredMethod(helper);
-      h.setAccessible(true);
-      assertEquals(null, h.invoke(m), helper);
-    }
+    // Each call below threw the NullPointerException (wrapped by invoke) before the fix.
+    java.lang.reflect.Method sampled = TophashMap.class.getDeclaredMethod("sampled");
+    sampled.setAccessible(true);
+    assertNull(sampled.invoke(m), "sampled() with the buffer cleared picks nothing");
+    java.lang.reflect.Method tombstones = TophashMap.class.getDeclaredMethod("recordTombstones");
+    tombstones.setAccessible(true);
+    tombstones.invoke(m);
     java.lang.reflect.Method peak = TophashMap.class.getDeclaredMethod("raisePeak", int.class);
     peak.setAccessible(true);
     peak.invoke(m, 1 << 20);
     m.clear();
-    assertEquals(null, m.rec);
+    assertEquals(0, m.size());
   }
 
   private static void raceOne(TophashMap<Integer, Integer> m, Random rnd, int keySpace, int i) {
