@@ -12,8 +12,11 @@
 #          HashMap, TophashMap off and full, fastutil and Eclipse Collections (1 fork, 3 x 1 s
 #          warm-up, 2 x 1 s measurement), and the footprint of all six maps: about 55 minutes per
 #          JDK with the four key types. Its tables go to their own generated section of RESULTS.md.
-#   full   every map type, key type and size (1 fork, 2 x 1 s warm-up, 3 x 1 s measurement),
-#          flooding 1 + 3 shots per case; a couple of hours on 2 cores.
+#   full   every benchmark method, map type, key type and size: 1,002 JMH cases (1 fork, 3 x 1 s
+#          warm-up, 3 x 1 s measurement, a heap per size group as for sizes), flooding 1 + 3 shots
+#          per case, the footprint of all six maps and the pauses of five: about 2 h 20 min per JDK
+#          on 2 cores, estimated from a run of its 16- and 1M-key String cases (25 minutes).
+#          KEYS and SIZES narrow it as for sizes.
 #
 # Environment:
 #   BENCH_JAVA   space-separated java executables or JDK homes to run on, one after the other
@@ -26,8 +29,8 @@
 #                target/results-sizes/ for sizes)
 #   PARTS        which parts to run (default "jmh footprint pauses", for sizes "jmh footprint");
 #                RESULTS.md is only updated when all of the mode's default parts ran
-#   KEYS, SIZES  for sizes: the key types and sizes (default INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH
-#                and 16,1000,100000,1000000)
+#   KEYS, SIZES  for sizes and full: the key types and sizes of MapBenchmark and GrowBenchmark
+#                (default INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH and 16,1000,100000,1000000)
 #
 # Before and after each JMH selection, MachineProbe times dependent loads at three working-set
 # sizes; each JDK's results give the range, with a warning when it moved enough (more than 1.5x)
@@ -82,6 +85,25 @@ done
 # Each selection: a benchmark regex, then its own parameters and JMH options; heaps, where set,
 # holds the heap options of the selection at the same index (the benchmarks' own are 2 GB).
 heaps=()
+# The sizes and full runs give each fork a heap sized for its maps: pre-touching costs about 5.6 s
+# for 2 GB on this machine and 1.3 s for 512 MB. by_heap SELECTION OPTIONS adds SELECTION once per
+# group of SIZES (512 MB up to 10,000 keys, 1 GB up to 100,000, 2 GB above) with its heap.
+small="" medium="" large=""
+IFS=, read -r -a size_list <<< "${SIZES:-16,1000,100000,1000000}"
+for s in "${size_list[@]}"; do
+  if [ "$s" -le 10000 ]; then small+="${small:+,}$s"
+  elif [ "$s" -le 100000 ]; then medium+="${medium:+,}$s"
+  else large+="${large:+,}$s"; fi
+done
+by_heap() {
+  local group heap sizes
+  for group in "512m $small" "1g $medium" "2g $large"; do
+    read -r heap sizes <<< "$group"
+    [ -n "$sizes" ] || continue
+    selections+=("$1 -p size=$sizes $2")
+    heaps+=("-Xms$heap -Xmx$heap -XX:+AlwaysPreTouch")
+  done
+}
 if [ "$mode" = quick ]; then
   short="-f 1 -wi 1 -i 2 -w 1s -r 1s"
   at100k="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_SAMPLED,TOPHASH_FULL -p keyType=STRING -p size=100000 $short"
@@ -107,36 +129,27 @@ elif [ "$mode" = sizes ]; then
   short="-f 1 -wi 3 -i 2 -w 1s -r 1s"
   matrix="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_FULL,FASTUTIL,UNIFIED"
   matrix+=" -p keyType=${KEYS:-INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH}"
-  # Each fork pre-touches its heap, which costs about 5.6 s for 2 GB on this machine and 1.3 s
-  # for 512 MB: the sizes are run in groups, each with a heap large enough for its maps.
-  small="" medium="" large=""
-  IFS=, read -r -a size_list <<< "${SIZES:-16,1000,100000,1000000}"
-  for s in "${size_list[@]}"; do
-    if [ "$s" -le 10000 ]; then small+="${small:+,}$s"
-    elif [ "$s" -le 100000 ]; then medium+="${medium:+,}$s"
-    else large+="${large:+,}$s"; fi
-  done
   selections=()
   heaps=()
   for b in MapBenchmark.getHit MapBenchmark.getMiss MapBenchmark.removeReinsert \
       MapBenchmark.iterateEntries GrowBenchmark.putGrow; do
-    for group in "512m $small" "1g $medium" "2g $large"; do
-      read -r heap sizes <<< "$group"
-      [ -n "$sizes" ] || continue
-      selections+=("$b\$ $matrix -p size=$sizes $short")
-      heaps+=("-Xms$heap -Xmx$heap -XX:+AlwaysPreTouch")
-    done
+    by_heap "$b\$ $matrix" "$short"
   done
   fp_args=()
   pause_args=()
 else
-  long="-f 1 -wi 2 -i 3 -w 1s -r 1s"
-  selections=(
-    "MapBenchmark $long"
-    "GrowBenchmark $long"
-    "SmallMapBenchmark $long"
-    "FloodBenchmark -f 1 -bm ss -tu ms -wi 1 -i 3"
-  )
+  # The sizes run's settings (three seconds of warm-up, a heap per size group) with three
+  # measured seconds, for every benchmark method and map type.
+  long="-f 1 -wi 3 -i 3 -w 1s -r 1s"
+  selections=()
+  heaps=()
+  for b in MapBenchmark GrowBenchmark; do # (anchored: MapBenchmark is in SmallMapBenchmark too)
+    by_heap "\.$b\. -p keyType=${KEYS:-INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH}" "$long"
+  done
+  selections+=("SmallMapBenchmark $long")
+  heaps+=("-Xms512m -Xmx512m -XX:+AlwaysPreTouch")
+  selections+=("FloodBenchmark -f 1 -bm ss -tu ms -wi 1 -i 3")
+  heaps+=("")
   fp_args=()
   pause_args=(--warmup 3 --rounds 5)
 fi
