@@ -130,7 +130,6 @@ elif [ "$mode" = sizes ]; then
   matrix="-p mapType=HASHMAP,TOPHASH_OFF,TOPHASH_FULL,FASTUTIL,UNIFIED"
   matrix+=" -p keyType=${KEYS:-INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH}"
   selections=()
-  heaps=()
   for b in MapBenchmark.getHit MapBenchmark.getMiss MapBenchmark.removeReinsert \
       MapBenchmark.iterateEntries GrowBenchmark.putGrow; do
     by_heap "$b\$ $matrix" "$short"
@@ -142,7 +141,6 @@ else
   # measured seconds, for every benchmark method and map type.
   long="-f 1 -wi 3 -i 3 -w 1s -r 1s"
   selections=()
-  heaps=()
   for b in MapBenchmark GrowBenchmark; do # (anchored: MapBenchmark is in SmallMapBenchmark too)
     by_heap "\.$b\. -p keyType=${KEYS:-INT_SEQ,INT_SHUFFLED,STRING,POOR_HASH}" "$long"
   done
