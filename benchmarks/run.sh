@@ -50,6 +50,21 @@ case "$mode" in
   *) echo "usage: $0 [quick|sizes|full] [extra JMH arguments...]" >&2; exit 2 ;;
 esac
 
+# The sizes and full runs give each fork a heap sized for its maps (pre-touching costs about 5.6 s
+# for 2 GB on this machine and 1.3 s for 512 MB): SIZES in three groups, 512 MB up to 10,000 keys,
+# 1 GB up to 100,000, 2 GB above. Checked first, so that a mistyped SIZES fails before the build.
+small="" medium="" large=""
+IFS=, read -r -a size_list <<< "${SIZES:-16,1000,100000,1000000}"
+for s in "${size_list[@]}"; do
+  if ! [[ "$s" =~ ^[1-9][0-9]*$ ]]; then
+    echo "run.sh: SIZES must list key counts separated by commas, such as 16,1000; got '${SIZES}'" >&2
+    exit 2
+  fi
+  if [ "$s" -le 10000 ]; then small+="${small:+,}$s"
+  elif [ "$s" -le 100000 ]; then medium+="${medium:+,}$s"
+  else large+="${large:+,}$s"; fi
+done
+
 jar="$here/target/benchmarks.jar"
 runtime_from="the local Maven repository (last \`mvn install\` of runtime-map)"
 if [ "${NO_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
@@ -85,16 +100,7 @@ done
 # Each selection: a benchmark regex, then its own parameters and JMH options; heaps, where set,
 # holds the heap options of the selection at the same index (the benchmarks' own are 2 GB).
 heaps=()
-# The sizes and full runs give each fork a heap sized for its maps: pre-touching costs about 5.6 s
-# for 2 GB on this machine and 1.3 s for 512 MB. by_heap SELECTION OPTIONS adds SELECTION once per
-# group of SIZES (512 MB up to 10,000 keys, 1 GB up to 100,000, 2 GB above) with its heap.
-small="" medium="" large=""
-IFS=, read -r -a size_list <<< "${SIZES:-16,1000,100000,1000000}"
-for s in "${size_list[@]}"; do
-  if [ "$s" -le 10000 ]; then small+="${small:+,}$s"
-  elif [ "$s" -le 100000 ]; then medium+="${medium:+,}$s"
-  else large+="${large:+,}$s"; fi
-done
+# by_heap SELECTION OPTIONS adds SELECTION once per group of SIZES, with that group's heap.
 by_heap() {
   local group heap sizes
   for group in "512m $small" "1g $medium" "2g $large"; do
