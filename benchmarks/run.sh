@@ -16,7 +16,7 @@
 #          warm-up, 3 x 1 s measurement, a heap per size group as for sizes), flooding 1 + 3 shots
 #          per case, the footprint of all six maps and the pauses of five: about 2 h 20 min per JDK
 #          on 2 cores, estimated from a run of its 16- and 1M-key String cases (25 minutes).
-#          KEYS and SIZES narrow it as for sizes.
+#          KEYS and SIZES narrow it as for sizes. Its tables go to their own generated section.
 #
 # Environment:
 #   BENCH_JAVA   space-separated java executables or JDK homes to run on, one after the other
@@ -26,7 +26,7 @@
 #                `mvn -B -ntp -pl runtime-map install -DskipTests` first to measure the latest map
 #   NO_BUILD=1   use the existing target/benchmarks.jar instead of rebuilding it
 #   NO_UPDATE=1  leave RESULTS.md alone (results still go to target/results/, or
-#                target/results-sizes/ for sizes)
+#                target/results-sizes/ and target/results-full/ for sizes and full)
 #   PARTS        which parts to run (default "jmh footprint pauses", for sizes "jmh footprint");
 #                RESULTS.md is only updated when all of the mode's default parts ran
 #   KEYS, SIZES  for sizes and full: the key types and sizes of MapBenchmark and GrowBenchmark
@@ -163,13 +163,15 @@ if [ "$has_regex" = 1 ]; then
 fi
 
 all_parts="jmh footprint pauses"
-tag=""
+tag="" # each mode but quick has its own generated section of RESULTS.md and results directory
 if [ "$mode" = sizes ]; then
   all_parts="jmh footprint"
   tag=" sizes"
+elif [ "$mode" = full ]; then
+  tag=" full"
 fi
 parts="${PARTS:-$all_parts}"
-results_dir="$here/target/results${tag:+-sizes}"
+results_dir="$here/target/results${tag:+-${tag# }}"
 javas=(${BENCH_JAVA:-java})
 commit="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown);"
 commit+=" runtime-map last changed in $(cd "$root" && git log -1 --format=%h -- runtime-map 2>/dev/null || echo unknown)"
