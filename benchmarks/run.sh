@@ -14,8 +14,8 @@
 #          JDK with the four key types. Its tables go to their own generated section of RESULTS.md.
 #   full   every benchmark method, map type, key type and size: 1,002 JMH cases (1 fork, 3 x 1 s
 #          warm-up, 3 x 1 s measurement, a heap per size group as for sizes), flooding 1 + 3 shots
-#          per case, the footprint of all six maps and the pauses of five: about 2 h 20 min per JDK
-#          on 2 cores, estimated from a run of its 16- and 1M-key String cases (25 minutes).
+#          per case, the footprint of all six maps and the pauses of five: 2 h 10 min on JDK 17
+#          on 2 cores (RESULTS.md, twenty-first round).
 #          KEYS and SIZES narrow it as for sizes. Its tables go to their own generated section.
 #
 # Environment:
